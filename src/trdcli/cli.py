@@ -1,0 +1,263 @@
+"""The `trd` command line: arguments, options, exit codes, and wiring. Nothing is computed here.
+
+Heavy modules (yaml, pydantic, rich) are imported inside the commands that need them, so that
+`trd --help`, `trd --version` and shell completion stay fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from contextlib import contextmanager
+from typing import Annotated, Iterator, Optional
+
+import typer
+
+from . import __version__
+from .render import Format, RefsFormat, ValidateFormat
+from .vocab import FAMILIES
+
+FamilyChoice = enum.Enum("FamilyChoice", {f.replace("-", "_"): f for f in FAMILIES}, type=str)  # type: ignore[misc]
+
+
+class LineChoice(str, enum.Enum):
+    first = "first"
+    second = "second"
+    third = "third"
+
+
+app = typer.Typer(
+    name="trd",
+    help=(
+        "Cited, graded options for treatment-resistant depression (TRD), from a curated "
+        "knowledge base of guidelines (CANMAT 2023, NICE NG222 and others), systematic reviews "
+        "and pivotal trials. It supports clinical judgement and does not replace it."
+    ),
+    epilog=(
+        "Examples:  trd options --prior-trials 2  ·  trd show ect  ·  trd refs --for esketamine  ·  "
+        "trd options --family neuromodulation --format json"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+KbOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--kb",
+        envvar="TRD_KB",
+        metavar="PATH",
+        help="Knowledge-base folder to use instead of the bundled one (also $TRD_KB).",
+        show_default=False,
+    ),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", show_default=False)]
+
+_state = {"debug": False}
+
+
+def _debug_wanted(flag: bool) -> bool:
+    return flag or _state["debug"] or os.environ.get("TRD_DEBUG", "") not in ("", "0")
+
+
+@contextmanager
+def guarded(debug: bool = False) -> Iterator[None]:
+    """Turn the errors users can meet into one message and an exit code; traceback only with --debug."""
+    from .errors import ExitCode, TrdError
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except TrdError as exc:
+        if _debug_wanted(debug):
+            raise
+        sys.stderr.write(f"Error: {exc.render()}\n")
+        raise typer.Exit(int(exc.code)) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except BrokenPipeError:
+        # The reader went away (`trd refs | head`): nothing more to say.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
+        except OSError:
+            pass
+        raise typer.Exit(0) from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback without --debug
+        if _debug_wanted(debug):
+            raise
+        sys.stderr.write(
+            f"Error: internal error in trd {__version__}: {type(exc).__name__}: {exc}\n"
+            "This is a bug, not a problem with your input. Re-run with --debug for the traceback "
+            "and report it.\n"
+        )
+        raise typer.Exit(int(ExitCode.KB_ERROR)) from None
+
+
+def _env():  # type: ignore[no-untyped-def]
+    from .render.common import Env
+
+    return Env(program_version=__version__)
+
+
+def _load(kb_path: Optional[str]):  # type: ignore[no-untyped-def]
+    from . import kb as kbmod
+
+    return kbmod.load(kb_path).kb
+
+
+def _version(value: bool) -> None:
+    if not value:
+        return
+    from . import kb as kbmod
+
+    meta: dict[str, str] = {}
+    try:
+        meta = kbmod.quick_meta(kbmod.resolve(None))
+    except Exception:  # noqa: BLE001 - --version must always answer
+        pass
+    kb_part = (
+        f"knowledge base {meta.get('version', 'unknown')}, reviewed {meta.get('reviewed', 'unknown')}"
+        if meta
+        else "knowledge base not found"
+    )
+    typer.echo(f"trd {__version__} ({kb_part})")
+    raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the program and knowledge-base versions."),
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Cited, graded options for treatment-resistant depression."""
+    _state["debug"] = debug
+
+
+@app.command(
+    epilog=(
+        "Examples:  trd options --prior-trials 2  ·  trd options -n 1  ·  "
+        "trd options -n 2 --family augmentation --family neuromodulation  ·  "
+        "trd options --line first --format markdown  ·  trd options -n 2 --format json | jq '.options[].id'"
+    )
+)
+def options(
+    prior_trials: Annotated[
+        Optional[int],
+        typer.Option(
+            "--prior-trials",
+            "-n",
+            min=0,
+            max=20,
+            metavar="N",
+            help="Failed adequate antidepressant trials so far; shows what guidelines place at that point "
+            "(2 or more is TRD by the usual definition). Default: all options.",
+            show_default=False,
+        ),
+    ] = None,
+    family: Annotated[
+        Optional[list[FamilyChoice]],
+        typer.Option("--family", "-f", help="Only this family (repeat for several).", show_default=False),
+    ] = None,
+    line: Annotated[
+        Optional[LineChoice],
+        typer.Option("--line", "-l", help="Only options CANMAT 2023 rates at this line.", show_default=False),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    kb: KbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """The options that fit, best-supported first, each with its guideline ratings and sources."""
+    with guarded(debug):
+        from . import query
+        from .render import renderer
+
+        base = _load(kb)
+        q = query.OptionsQuery(
+            prior_trials=prior_trials,
+            families=tuple(f.value for f in family or ()),
+            line=line.value if line else None,
+        )
+        renderer(fmt.value, "options")(query.select(base, q), base, _env())
+
+
+@app.command(
+    epilog="Examples:  trd show ect  ·  trd show esketamine --format json  ·  trd show 'lithium' --format markdown"
+)
+def show(
+    name: Annotated[str, typer.Argument(help="Option id, name or alias (near misses are corrected).", show_default=False)],
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    kb: KbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """One option in full: ratings per guideline, key figures in context, cautions, sources."""
+    with guarded(debug):
+        from . import query
+        from .render import renderer
+
+        base = _load(kb)
+        found = query.resolve(base, name)
+        if not found.exact:
+            sys.stderr.write(f"Showing '{found.option.id}' ({found.option.name}), the closest match to '{name}'.\n")
+        renderer(fmt.value, "show")(found.option, base, _env())
+
+
+@app.command(
+    epilog="Examples:  trd refs  ·  trd refs --for ect  ·  trd refs --format bibtex > trd.bib  ·  trd refs --format json"
+)
+def refs(
+    for_: Annotated[
+        Optional[str],
+        typer.Option("--for", metavar="NAME", help="Only the sources one option cites.", show_default=False),
+    ] = None,
+    fmt: Annotated[RefsFormat, typer.Option("--format", help="Output format.")] = RefsFormat.table,
+    kb: KbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """The sources: what each is, what cites it, its DOI and PMID."""
+    with guarded(debug):
+        from . import query
+        from .render import renderer
+
+        base = _load(kb)
+        if for_:
+            found = query.resolve(base, for_)
+            references = [base.reference(rid) for rid in found.option.cited_ids()]
+        else:
+            references = list(base.references)
+        renderer(fmt.value, "refs")(references, base, _env())
+
+
+@app.command(
+    epilog="Examples:  trd validate  ·  trd validate ./my-kb  ·  trd validate --format json | jq '.issues[]'"
+)
+def validate(
+    path: Annotated[
+        Optional[str],
+        typer.Argument(help="Knowledge-base folder to check (default: --kb, $TRD_KB, or the bundled one).", show_default=False),
+    ] = None,
+    fmt: Annotated[ValidateFormat, typer.Option("--format", help="Output format.")] = ValidateFormat.text,
+    kb: KbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check a knowledge base: every problem at file:line, then a coverage summary. Exit 1 on errors."""
+    with guarded(debug):
+        from . import checks
+        from .render import renderer
+
+        report = checks.run(path or kb)
+        renderer(fmt.value, "validate")(report, _env())
+        if report.errors:
+            raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

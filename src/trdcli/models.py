@@ -1,0 +1,570 @@
+"""Pydantic models of the knowledge base, and every cross-check between its parts.
+
+Nothing here knows about files or terminals: the loader (`kb.py`) feeds plain data in and maps
+the paths of any problem back to file:line.
+
+The unit of knowledge is one rating by one source in that source's own scheme
+(CANMAT line + level, NICE wording, GRADE certainty). Orders used for sorting are derived in
+code from those ratings (`Option.rank_key`) and explained to users by `RANKING_EXPLANATION`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
+
+from .vocab import CANMAT_LINES, CONTEXTS, EFFECT_TAGS, FAMILIES
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+# No control characters (ANSI/OSC escape sequences start with one): knowledge-base text is shown
+# as text and can never drive the terminal. Newlines and tabs are allowed in long text only.
+_PRINTABLE = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+_PRINTABLE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True, pattern=_PRINTABLE)]
+Short = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=_PRINTABLE_LINE)
+]
+
+Family = Literal[FAMILIES]  # type: ignore[valid-type]
+
+ReferenceType = Literal[
+    "guideline",
+    "systematic-review",
+    "meta-analysis",
+    "rct",
+    "cohort",
+    "review",
+    "label",
+    "regulatory",
+    "other",
+]
+# Types that may carry a rating or count as the "guideline or systematic review" an option needs.
+GRADING_TYPES = frozenset({"guideline", "systematic-review", "meta-analysis"})
+
+Scheme = Literal["canmat-2023", "canmat-2016", "nice-ng222", "nice-ta", "grade", "va-dod-2022"]
+SCHEMES: tuple[str, ...] = Scheme.__args__  # type: ignore[attr-defined]
+CanmatLine = Literal[CANMAT_LINES]  # type: ignore[valid-type]
+NiceStrength = Literal["offer", "consider", "do-not-offer", "do-not-routinely-offer", "not-recommended"]
+VaStrength = Literal["strong-for", "weak-for", "neither", "weak-against", "strong-against"]
+Certainty = Literal["high", "moderate", "low", "very-low"]
+Stance = Literal["for", "against", "uncertain"]
+
+SCHEME_FIELDS: dict[str, dict[str, tuple[object, ...]]] = {
+    "canmat-2023": {"line": CANMAT_LINES, "level": (1, 2, 3, 4, None)},
+    "canmat-2016": {"line": CANMAT_LINES, "level": (1, 2, 3, 4, None)},
+    "nice-ng222": {"strength": NiceStrength.__args__},  # type: ignore[attr-defined]
+    "nice-ta": {"strength": NiceStrength.__args__},  # type: ignore[attr-defined]
+    "grade": {"certainty": Certainty.__args__, "stance": Stance.__args__},  # type: ignore[attr-defined]
+    "va-dod-2022": {"strength": VaStrength.__args__},  # type: ignore[attr-defined]
+}
+
+Context = Literal[CONTEXTS]  # type: ignore[valid-type]
+
+EffectTag = Literal[EFFECT_TAGS]  # type: ignore[valid-type]
+
+DOI_RE = r"^10\.\d{4,9}/\S+$"
+PMID_RE = r"^[1-9][0-9]{0,8}$"
+PMCID_RE = r"^PMC[0-9]{1,9}$"
+URL_RE = r"^https?://[^\s\x00-\x1f\x7f]+$"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------- references
+
+
+class Reference(Model):
+    """One source, once. Field names follow CSL where they can (doi, pmid, issued year)."""
+
+    id: Slug
+    type: ReferenceType
+    authors: list[Short] = Field(default_factory=list)
+    title: Text
+    journal: Short | None = None
+    publisher: Short | None = None
+    year: int = Field(ge=1900, le=2100)
+    volume: Short | None = None
+    issue: Short | None = None
+    pages: Short | None = None
+    doi: Annotated[str, StringConstraints(pattern=DOI_RE, max_length=200)] | None = None
+    pmid: Annotated[str, StringConstraints(pattern=PMID_RE)] | None = None
+    pmcid: Annotated[str, StringConstraints(pattern=PMCID_RE)] | None = None
+    url: Annotated[str, StringConstraints(pattern=URL_RE, max_length=500)] | None = None
+    provenance: Text = Field(
+        description="Where the record's identifiers were seen (stored page or file); "
+        "says so when an identifier could not be confirmed."
+    )
+    note: Text | None = None
+
+    @field_validator("pmid", mode="before")
+    @classmethod
+    def _pmid_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+    @property
+    def pmid_url(self) -> str | None:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else None
+
+    def short_authors(self) -> str:
+        if not self.authors:
+            return self.publisher or self.journal or ""
+        names = [a for a in self.authors if a.lower() not in ("et al", "et al.")]
+        if len(names) > 3 or len(names) < len(self.authors):
+            return ", ".join(names[:3]) + ", et al"
+        return ", ".join(names)
+
+    def vancouver(self) -> str:
+        """A Vancouver-style citation (ICMJE), as clinicians read them."""
+        parts = []
+        who = self.short_authors()
+        if who:
+            parts.append(f"{who}.")
+        parts.append(self.title.rstrip(".") + ".")
+        venue = self.journal or self.publisher
+        tail = f"{venue}. {self.year}" if venue else f"{self.year}"
+        if self.volume:
+            tail += f";{self.volume}"
+            if self.issue:
+                tail += f"({self.issue})"
+        if self.pages:
+            tail += f":{self.pages}"
+        parts.append(tail + ".")
+        return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- ratings
+
+
+class Recommendation(Model):
+    """One source's rating of one option, in that source's own scheme."""
+
+    source: Slug
+    scheme: Scheme
+    line: CanmatLine | None = None
+    level: Literal[1, 2, 3, 4] | None = None
+    strength: Short | None = None
+    certainty: Certainty | None = None
+    stance: Stance | None = None
+    statement: Text
+    where: Short
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _valid_in_scheme(self) -> Recommendation:
+        allowed = SCHEME_FIELDS[self.scheme]
+        used = {
+            name: getattr(self, name)
+            for name in ("line", "level", "strength", "certainty", "stance")
+            if getattr(self, name) is not None
+        }
+        # stance may be given for any scheme (it is derived otherwise); the rest must fit the scheme.
+        foreign = sorted(k for k in used if k not in allowed and k != "stance")
+        if foreign:
+            raise ValueError(
+                f"{', '.join(foreign)} is not part of the {self.scheme} scheme "
+                f"(it uses {', '.join(allowed)})"
+            )
+        for name, values in allowed.items():
+            value = getattr(self, name)
+            if value is None and None not in values:
+                raise ValueError(f"the {self.scheme} scheme needs '{name}' (one of {_fmt(values)})")
+            if value is not None and value not in values:
+                raise ValueError(
+                    f"'{value}' is not a valid {name} in the {self.scheme} scheme "
+                    f"(expected one of {_fmt(values)})"
+                )
+        return self
+
+    @property
+    def is_canmat(self) -> bool:
+        return self.scheme.startswith("canmat")
+
+    @property
+    def derived_stance(self) -> str:
+        """for / against / uncertain, derived from the rating in its own scheme."""
+        if self.stance:
+            return self.stance
+        if self.line is not None:
+            return {"investigational": "uncertain", "not-recommended": "against"}.get(self.line, "for")
+        if self.strength is not None:
+            s = self.strength
+            if s.endswith("against") or s.startswith("do-not") or s == "not-recommended":
+                return "against"
+            return "uncertain" if s == "neither" else "for"
+        return "uncertain"
+
+    def label(self) -> str:
+        """The rating in the guideline's own words, compact: '2nd line, L2', 'NICE: consider'."""
+        if self.line is not None:
+            line = {
+                "first": "1st line",
+                "second": "2nd line",
+                "third": "3rd line",
+                "investigational": "investigational",
+                "not-recommended": "not recommended",
+            }[self.line]
+            level = f", L{self.level}" if self.level is not None else ", level n/s"
+            return line + (level if self.line not in ("investigational", "not-recommended") or self.level else "")
+        if self.strength is not None:
+            return self.strength.replace("-", " ")
+        if self.certainty is not None:
+            return f"{self.stance or 'uncertain'} ({self.certainty.replace('-', ' ')} certainty)"
+        return ""
+
+
+def _fmt(values: tuple[object, ...]) -> str:
+    return ", ".join("empty" if v is None else str(v) for v in values)
+
+
+class Figure(Model):
+    """A key number, never without its context."""
+
+    outcome: Short
+    value: Short
+    population: Text
+    comparator: Text
+    duration: Short | None = None
+    source: Slug
+    where: Short | None = None
+    note: Text | None = None
+
+
+class Sourced(Model):
+    text: Text
+    source: Slug
+
+
+class AdverseEffect(Model):
+    effect: Short
+    frequency: Literal["common", "serious", "rare"]
+    tags: list[EffectTag] = Field(default_factory=list)
+    source: Slug
+
+
+class Regulatory(Model):
+    agency: Literal["FDA", "EMA", "Health Canada", "MHRA", "TGA", "NICE"]
+    year: int = Field(ge=1900, le=2100)
+    status: Text
+    source: Slug
+
+
+class ContextRule(Model):
+    context: Context
+    effect: Literal["earlier", "caution", "contraindicated"]
+    text: Text
+    source: Slug
+
+
+# --------------------------------------------------------------------------- options
+
+# Sort order derived from the guideline ratings; `trd show` prints RANKING_EXPLANATION.
+_LINE_TIER = {"first": 1, "second": 2, "third": 3, "investigational": 5, "not-recommended": 7}
+RANKING_EXPLANATION = (
+    "Options are ordered by their CANMAT 2023 rating (first, second, third line, then "
+    "investigational, then not recommended), then by its level of evidence (1 strongest; a "
+    "level the text does not state sorts after level 4). Options CANMAT 2023 does not rate "
+    "sort after its third-line options when another guideline recommends them, and with the "
+    "investigational ones otherwise; options that a guideline advises against sort last. "
+    "Ties keep the family order and then the name. The order is a reading aid, not a "
+    "composite score: each guideline's own rating is shown as it is."
+)
+
+
+class Option(Model):
+    id: Slug
+    name: Short
+    aliases: list[Short] = Field(default_factory=list)
+    family: Family
+    summary: Text
+    min_prior_trials: int = Field(ge=0, le=10)
+    when_to_consider: list[Sourced] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    onset: Sourced | None = None
+    cautions: list[Sourced] = Field(default_factory=list)
+    contraindications: list[Sourced] = Field(default_factory=list)
+    adverse_effects: list[AdverseEffect] = Field(default_factory=list)
+    monitoring: list[Sourced] = Field(default_factory=list)
+    practical: list[Sourced] = Field(default_factory=list)
+    regulatory: list[Regulatory] = Field(default_factory=list)
+    contexts: list[ContextRule] = Field(default_factory=list)
+    sources: list[Slug] = Field(default_factory=list)
+    last_reviewed: dt.date
+
+    def rating(self, scheme: str) -> Recommendation | None:
+        for rec in self.recommendations:
+            if rec.scheme == scheme:
+                return rec
+        return None
+
+    def ratings(self, scheme: str) -> list[Recommendation]:
+        return [r for r in self.recommendations if r.scheme == scheme]
+
+    @property
+    def canmat(self) -> Recommendation | None:
+        return self.rating("canmat-2023")
+
+    def guidelines_disagree(self) -> bool:
+        """True when one guideline rates the option for and another against (GRADE reviews aside)."""
+        stances = {r.derived_stance for r in self.recommendations if r.scheme != "grade"}
+        return "for" in stances and "against" in stances
+
+    def rank_key(self) -> tuple[object, ...]:
+        rec = self.canmat
+        if rec is not None and rec.line is not None:
+            tier = _LINE_TIER[rec.line]
+            level = rec.level if rec.level is not None else 5
+        else:
+            stances = {r.derived_stance for r in self.recommendations if r.scheme != "grade"}
+            tier = 7 if stances == {"against"} else 4 if "for" in stances else 5
+            level = 5
+        if tier < 7 and any(r.derived_stance == "against" for r in self.recommendations if r.scheme != "grade"):
+            tier += 0.5  # a guideline advises against it: after the peers of its CANMAT tier
+        return (tier, level, FAMILIES.index(self.family), self.name.casefold())
+
+    def cited_ids(self) -> list[str]:
+        """Every reference id the option cites, in first-cited order (sources last)."""
+        seen: dict[str, None] = {}
+        for rid, _path in self.citations():
+            seen.setdefault(rid, None)
+        return list(seen)
+
+    def citations(self) -> list[tuple[str, tuple[str | int, ...]]]:
+        """(reference id, field path) for every citation in the option."""
+        out: list[tuple[str, tuple[str | int, ...]]] = []
+        for field in ("recommendations", "figures"):
+            for i, item in enumerate(getattr(self, field)):
+                out.append((item.source, (field, i, "source")))
+        if self.onset is not None:
+            out.append((self.onset.source, ("onset", "source")))
+        for field in (
+            "when_to_consider",
+            "cautions",
+            "contraindications",
+            "adverse_effects",
+            "monitoring",
+            "practical",
+            "regulatory",
+            "contexts",
+        ):
+            for i, item in enumerate(getattr(self, field)):
+                out.append((item.source, (field, i, "source")))
+        for i, rid in enumerate(self.sources):
+            out.append((rid, ("sources", i)))
+        return out
+
+    def names(self) -> list[str]:
+        return [self.id, self.name, *self.aliases]
+
+
+# --------------------------------------------------------------------------- the whole base
+
+
+class Definition(Model):
+    term: Short
+    text: Text
+    source: Slug
+
+
+class Meta(Model):
+    """data/kb.yaml: what the knowledge base is and when it was last reviewed."""
+
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    reviewed: dt.date
+    title: Short
+    scope: Text
+    disclaimer: Short
+    definitions: list[Definition] = Field(default_factory=list)
+    coverage: list[Short] = Field(
+        default_factory=list,
+        description="Names that must resolve to an option (the curated coverage list).",
+    )
+
+
+class SchemeValue(Model):
+    value: str | int
+    label: Short
+    definition: Text
+
+
+class EvidenceScheme(Model):
+    id: Scheme
+    name: Short
+    source: Slug
+    note: Text | None = None
+    line: list[SchemeValue] = Field(default_factory=list)
+    level: list[SchemeValue] = Field(default_factory=list)
+    strength: list[SchemeValue] = Field(default_factory=list)
+    certainty: list[SchemeValue] = Field(default_factory=list)
+
+
+class ReferencesFile(Model):
+    references: list[Reference]
+
+
+class OptionsFile(Model):
+    options: list[Option]
+
+
+class EvidenceFile(Model):
+    schemes: list[EvidenceScheme]
+
+
+Path = tuple[str | int, ...]
+
+
+class Problem(Model):
+    """A cross-check failure: a path in the combined knowledge base and what is wrong there."""
+
+    path: Path
+    message: str
+    hint: str = ""
+
+
+class KnowledgeBase(Model):
+    _ref_index: dict[str, Reference] | None = PrivateAttr(default=None)
+
+    meta: Meta
+    schemes: list[EvidenceScheme]
+    references: list[Reference]
+    options: list[Option]
+
+    def check(self) -> list[Problem]:
+        """Every cross-check between the parts: unique ids and names, no dangling reference."""
+        problems: list[Problem] = []
+        ref_ids: dict[str, int] = {}
+        for i, ref in enumerate(self.references):
+            if ref.id in ref_ids:
+                problems.append(
+                    Problem(
+                        path=("references", i, "id"),
+                        message=f"duplicate reference id '{ref.id}' (first defined as reference #{ref_ids[ref.id] + 1})",
+                        hint="give each source one record and one id",
+                    )
+                )
+            else:
+                ref_ids[ref.id] = i
+
+        names: dict[str, tuple[str, int]] = {}
+        for i, opt in enumerate(self.options):
+            for j, name in enumerate(opt.names()):
+                key = normalise(name)
+                owner = names.get(key)
+                if owner is not None and owner[0] != opt.id:
+                    where: Path = ("options", i, "id") if j == 0 else (
+                        ("options", i, "name") if j == 1 else ("options", i, "aliases", j - 2)
+                    )
+                    what = "id" if j == 0 else "name" if j == 1 else "alias"
+                    problems.append(
+                        Problem(
+                            path=where,
+                            message=f"{what} '{name}' of option '{opt.id}' is already used by option '{owner[0]}'",
+                            hint="ids, names and aliases must each point to one option",
+                        )
+                    )
+                elif owner is None:
+                    names[key] = (opt.id, i)
+
+            for rid, sub in opt.citations():
+                if rid not in ref_ids:
+                    problems.append(
+                        Problem(
+                            path=("options", i, *sub),
+                            message=f"option '{opt.id}' cites reference '{rid}', which is not in references.yaml",
+                            hint=_suggest_hint(rid, ref_ids),
+                        )
+                    )
+
+        for i, d in enumerate(self.meta.definitions):
+            if d.source not in ref_ids:
+                problems.append(
+                    Problem(
+                        path=("meta", "definitions", i, "source"),
+                        message=f"definition '{d.term}' cites reference '{d.source}', which is not in references.yaml",
+                        hint=_suggest_hint(d.source, ref_ids),
+                    )
+                )
+        seen_schemes: set[str] = set()
+        for i, s in enumerate(self.schemes):
+            if s.id in seen_schemes:
+                problems.append(Problem(path=("schemes", i, "id"), message=f"scheme '{s.id}' is defined twice"))
+            seen_schemes.add(s.id)
+            if s.source not in ref_ids:
+                problems.append(
+                    Problem(
+                        path=("schemes", i, "source"),
+                        message=f"scheme '{s.id}' cites reference '{s.source}', which is not in references.yaml",
+                        hint=_suggest_hint(s.source, ref_ids),
+                    )
+                )
+        for i, opt in enumerate(self.options):
+            for j, rec in enumerate(opt.recommendations):
+                if rec.scheme not in seen_schemes:
+                    problems.append(
+                        Problem(
+                            path=("options", i, "recommendations", j, "scheme"),
+                            message=f"scheme '{rec.scheme}' is used but not defined in evidence.yaml",
+                            hint="add its definitions to evidence.yaml so the legend can explain it",
+                        )
+                    )
+        return problems
+
+    def reference(self, rid: str) -> Reference:
+        return self._refs()[rid]
+
+    def _refs(self) -> dict[str, Reference]:
+        if self._ref_index is None:
+            self._ref_index = {r.id: r for r in self.references}
+        return self._ref_index
+
+    def scheme(self, sid: str) -> EvidenceScheme | None:
+        for s in self.schemes:
+            if s.id == sid:
+                return s
+        return None
+
+    def cited_by(self) -> dict[str, list[str]]:
+        """reference id -> ids of the options (and 'definitions'/'schemes') that cite it."""
+        out: dict[str, list[str]] = {r.id: [] for r in self.references}
+        for opt in self.options:
+            for rid in opt.cited_ids():
+                out.setdefault(rid, []).append(opt.id)
+        for d in self.meta.definitions:
+            if "kb" not in out.setdefault(d.source, []):
+                out[d.source].append("kb")
+        for s in self.schemes:
+            if "legend" not in out.setdefault(s.source, []):
+                out[s.source].append("legend")
+        return out
+
+
+_NORMALISE_RE = re.compile(r"[\s_\-/().,'’]+")
+
+
+def normalise(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive key for names typed at a terminal."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NORMALISE_RE.sub("", stripped)
+
+
+def _suggest_hint(rid: str, known: dict[str, int]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(rid, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'? Otherwise add the source to references.yaml"
+    return "add the source to references.yaml, or correct the id"

@@ -1,0 +1,152 @@
+"""Filtering, ranking and name resolution over a validated knowledge base.
+
+Pure functions of (knowledge base, query) -> result; nothing here reads files or prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import UsageError
+from .models import CANMAT_LINES, FAMILIES, KnowledgeBase, Option, normalise
+
+TRD_THRESHOLD = 2
+
+
+@dataclass(frozen=True)
+class OptionsQuery:
+    prior_trials: int | None = None
+    families: tuple[str, ...] = ()
+    line: str | None = None  # CANMAT 2023 line, exact
+
+    def describe(self) -> str:
+        parts = []
+        if self.prior_trials is not None:
+            parts.append(f"{self.prior_trials} failed adequate trial{'s' if self.prior_trials != 1 else ''}")
+        if self.families:
+            parts.append("family " + " or ".join(self.families))
+        if self.line:
+            parts.append(f"CANMAT 2023 {self.line}-line")
+        return "; ".join(parts) if parts else "all options"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"prior_trials": self.prior_trials, "families": list(self.families), "line": self.line}
+
+
+@dataclass
+class OptionsResult:
+    query: OptionsQuery
+    options: list[Option]
+    notes: list[str] = field(default_factory=list)
+    relax: list[str] = field(default_factory=list)  # suggestions when nothing matched
+    total: int = 0
+
+
+def select(kb: KnowledgeBase, q: OptionsQuery) -> OptionsResult:
+    """The options that fit, best-supported first (see models.RANKING_EXPLANATION)."""
+    for fam in q.families:
+        if fam not in FAMILIES:
+            raise UsageError(f"Unknown family '{fam}'.", hint=f"Families: {', '.join(FAMILIES)}.")
+    if q.line is not None and q.line not in CANMAT_LINES[:3]:
+        raise UsageError(f"Unknown line '{q.line}'.", hint="Lines: first, second, third.")
+
+    def fits(opt: Option, prior: bool = True, fam: bool = True, line: bool = True) -> bool:
+        if prior and q.prior_trials is not None and opt.min_prior_trials > q.prior_trials:
+            return False
+        if fam and q.families and opt.family not in q.families:
+            return False
+        if line and q.line is not None and not any(r.line == q.line for r in opt.ratings("canmat-2023")):
+            return False
+        return True
+
+    chosen = sorted((o for o in kb.options if fits(o)), key=Option.rank_key)
+    result = OptionsResult(q, chosen, total=len(kb.options))
+    if q.prior_trials is not None and q.prior_trials < TRD_THRESHOLD:
+        n = q.prior_trials
+        result.notes.append(
+            f"Not yet treatment-resistant depression by the usual definition (no adequate response "
+            f"to two or more adequate antidepressant trials): {n} trial{'s' if n != 1 else ''} so far. "
+            + (
+                "Shown: what guidelines place after an inadequate response to a first antidepressant."
+                if n == 1
+                else "Shown: options guidelines place before any antidepressant trial has failed."
+            )
+        )
+    if not chosen:
+        if q.line is not None and any(fits(o, line=False) for o in kb.options):
+            result.relax.append(f"drop --line {q.line}")
+        if q.families and any(fits(o, fam=False) for o in kb.options):
+            result.relax.append("drop --family " + " --family ".join(q.families))
+        if q.prior_trials is not None and any(fits(o, prior=False) for o in kb.options):
+            lowest = min(o.min_prior_trials for o in kb.options if fits(o, prior=False))
+            result.relax.append(f"raise --prior-trials to {lowest}")
+        if not result.relax:
+            result.relax.append("remove the filters")
+    return result
+
+
+# --------------------------------------------------------------------------- names
+
+
+@dataclass
+class Resolution:
+    option: Option
+    exact: bool
+    typed: str
+
+
+def _index(kb: KnowledgeBase) -> dict[str, Option]:
+    out: dict[str, Option] = {}
+    for opt in kb.options:
+        for name in opt.names():
+            out.setdefault(normalise(name), opt)
+    return out
+
+
+def resolve(kb: KnowledgeBase, name: str) -> Resolution:
+    """An option by id, name or alias; else a unique prefix or word match; else a close spelling.
+
+    Raises UsageError (exit 2) with suggestions when the name is unknown or ambiguous.
+    """
+    key = normalise(name)
+    if not key:
+        raise UsageError("An option name is needed.", hint="`trd options` lists them; `trd show ect` shows one.")
+    index = _index(kb)
+    if key in index:
+        return Resolution(index[key], True, name)
+
+    # A unique option whose id, name or alias starts with, or has a word starting with, the text.
+    words = name.casefold().split()
+    hits: dict[str, Option] = {}
+    for opt in kb.options:
+        for candidate in opt.names():
+            norm = normalise(candidate)
+            tokens = [normalise(t) for t in candidate.replace("-", " ").replace("(", " ").split()]
+            if norm.startswith(key) or (len(key) >= 4 and any(t.startswith(key) for t in tokens)):
+                hits[opt.id] = opt
+            elif len(words) > 1 and all(any(t.startswith(normalise(w)) for t in tokens) for w in words):
+                hits[opt.id] = opt
+    if len(hits) == 1:
+        return Resolution(next(iter(hits.values())), False, name)
+    if len(hits) > 1:
+        ids = sorted(hits)
+        raise UsageError(
+            f"'{name}' matches {len(ids)} options: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''}.",
+            hint="Give one of these ids, for example `trd show " + ids[0] + "`.",
+        )
+
+    close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.75)
+    unique = list(dict.fromkeys(index[c].id for c in close))
+    if len(unique) == 1 and difflib.SequenceMatcher(None, key, close[0]).ratio() >= 0.85:
+        return Resolution(index[close[0]], False, name)
+    suggestions = unique or list(
+        dict.fromkeys(index[c].id for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.5))
+    )
+    hint = (
+        f"Did you mean {', '.join(suggestions[:-1]) + ' or ' if len(suggestions) > 1 else ''}{suggestions[-1]}?"
+        if suggestions
+        else "Run `trd options` to list the options."
+    )
+    raise UsageError(f"No option called '{name}'.", hint=hint)

@@ -1,0 +1,147 @@
+"""JSON output: a stable envelope with a schema version, written with json.dumps, never via Rich.
+
+The contract (README, "JSON output") is what other tools read; change it only with a new
+schema_version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..models import RANKING_EXPLANATION, SCHEMA_VERSION
+from .common import Env
+
+if TYPE_CHECKING:
+    from ..models import KnowledgeBase, Option, Reference
+    from ..query import OptionsResult
+
+
+def reference_dict(ref: Reference, cited_by: list[str] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": ref.id,
+        "type": ref.type,
+        "authors": list(ref.authors),
+        "title": ref.title,
+        "journal": ref.journal,
+        "publisher": ref.publisher,
+        "year": ref.year,
+        "volume": ref.volume,
+        "issue": ref.issue,
+        "pages": ref.pages,
+        "doi": ref.doi,
+        "pmid": ref.pmid,
+        "pmcid": ref.pmcid,
+        "url": ref.url,
+        "provenance": ref.provenance,
+        "note": ref.note,
+        "citation": ref.vancouver(),
+    }
+    if cited_by is not None:
+        out["cited_by"] = cited_by
+    return out
+
+
+def option_dict(kb: KnowledgeBase, opt: Option) -> dict[str, Any]:
+    def items(name: str) -> list[dict[str, Any]]:
+        return [m.model_dump(mode="json") for m in getattr(opt, name)]
+
+    recs = []
+    for r in opt.recommendations:
+        d = r.model_dump(mode="json")
+        d["stance"] = r.derived_stance
+        d["label"] = r.label()
+        recs.append(d)
+    cited = opt.cited_ids()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": opt.id,
+        "name": opt.name,
+        "aliases": list(opt.aliases),
+        "family": opt.family,
+        "min_prior_trials": opt.min_prior_trials,
+        "summary": opt.summary,
+        "when_to_consider": items("when_to_consider"),
+        "recommendations": recs,
+        "guidelines_disagree": opt.guidelines_disagree(),
+        "figures": items("figures"),
+        "onset": opt.onset.model_dump(mode="json") if opt.onset else None,
+        "cautions": items("cautions"),
+        "contraindications": items("contraindications"),
+        "adverse_effects": items("adverse_effects"),
+        "monitoring": items("monitoring"),
+        "practical": items("practical"),
+        "regulatory": items("regulatory"),
+        "contexts": items("contexts"),
+        "sources": cited,
+        "references": [reference_dict(kb.reference(rid)) for rid in cited],
+        "last_reviewed": opt.last_reviewed.isoformat(),
+    }
+
+
+def dump(obj: Any, env: Env) -> None:
+    env.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
+    dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kb_version": kb.meta.version,
+            "kb_reviewed": kb.meta.reviewed.isoformat(),
+            "query": result.query.as_dict(),
+            "notes": result.notes,
+            "relax": result.relax,
+            "ranking": RANKING_EXPLANATION,
+            "options": [option_dict(kb, o) for o in result.options],
+            "disclaimer": kb.meta.disclaimer,
+        },
+        env,
+    )
+
+
+def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
+    dump(option_dict(kb, opt), env)
+
+
+def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
+    cited_by = kb.cited_by()
+    dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kb_version": kb.meta.version,
+            "references": [reference_dict(r, cited_by.get(r.id, [])) for r in references],
+        },
+        env,
+    )
+
+
+def validate(report: Any, env: Env) -> None:
+    from ..checks import CHECKS
+
+    def issue(i: Any) -> dict[str, Any]:
+        loc = i.location
+        return {
+            "check": i.check,
+            "severity": i.severity,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "field": i.field or None,
+            "message": i.message,
+            "hint": i.hint or None,
+        }
+
+    dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "knowledge_base": report.root,
+            "ok": not report.errors,
+            "checks": CHECKS,
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "issues": [issue(i) for i in report.issues],
+            "summary": report.counts,
+        },
+        env,
+    )

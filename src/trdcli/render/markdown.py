@@ -1,0 +1,186 @@
+"""Markdown output: for notes, slides, and for any pipe (clean text, no boxes)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..models import RANKING_EXPLANATION
+from .common import (
+    DISAGREE_MARK,
+    SCHEME_TITLES,
+    Citations,
+    Env,
+    clean,
+    figure_label,
+    fmt_numbers,
+    footer,
+    legend_lines,
+    other_label,
+    row_citations,
+    row_ratings,
+)
+
+if TYPE_CHECKING:
+    from ..models import KnowledgeBase, Option, Reference
+    from ..query import OptionsResult
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
+
+
+def esc(text: object) -> str:
+    """Markdown-escape knowledge-base text so it is shown, never interpreted."""
+    return _MD_SPECIAL.sub(r"\\\1", clean(text)).replace("\n", " ")
+
+
+def ref_line(n: int, ref: Reference) -> str:
+    ids = []
+    if ref.doi:
+        ids.append(f"doi:[{esc(ref.doi)}]({ref.doi_url})")
+    if ref.pmid:
+        ids.append(f"PMID [{ref.pmid}]({ref.pmid_url})")
+    if not ref.doi and not ref.pmid and ref.url:
+        ids.append(f"<{ref.url}>")
+    return f"{n}. {esc(ref.vancouver())}" + (" " + " ".join(ids) if ids else "")
+
+
+def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
+    out: list[str] = [f"# Options for treatment-resistant depression: {esc(result.query.describe())}", ""]
+    for note in result.notes:
+        out += [f"> {esc(note)}", ""]
+    cites = Citations(kb)
+    schemes: set[str] = set()
+    if not result.options:
+        out += [f"No option matches ({esc(result.query.describe())}). Try: {'; '.join(result.relax)}.", ""]
+    else:
+        out += ["| Option | Family | CANMAT 2023 | Other guidelines | Key figure | Refs |", "|---|---|---|---|---|---|"]
+        for opt in result.options:
+            canmat, others = row_ratings(opt)
+            schemes.update(r.scheme for r in ([canmat] if canmat else []) + others)
+            mark = f" {DISAGREE_MARK}" if opt.guidelines_disagree() else ""
+            cells = [
+                f"**{esc(opt.name)}**",
+                esc(opt.family),
+                esc(canmat.label()) if canmat else "not rated",
+                esc("; ".join(other_label(r) for r in others)) + mark,
+                esc(figure_label(opt)),
+                fmt_numbers(row_citations(opt, cites)),
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+        out += ["## References", ""] + [ref_line(n, r) for n, r in cites.references()] + [""]
+        out += ["## Legend", ""] + [f"- {esc(line)}" for line in legend_lines(kb, schemes)] + [""]
+        out += [f"Order: {esc(RANKING_EXPLANATION)}", ""]
+    out += [f"*{esc(footer(kb, env))}*", "", f"**{esc(kb.meta.disclaimer)}**"]
+    env.stdout.write("\n".join(out) + "\n")
+
+
+def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
+    cites = Citations(kb)
+
+    def c(rid: str) -> str:
+        return f"[{cites.cite(rid)}]"
+
+    out = [f"# {esc(opt.name)}", ""]
+    out.append(f"*{esc(opt.family)}* · id `{opt.id}`" + (f" · also: {esc(', '.join(opt.aliases))}" if opt.aliases else ""))
+    out += ["", esc(opt.summary), ""]
+    out += ["## When to consider", ""]
+    out.append(
+        f"- Placed by guidelines after {opt.min_prior_trials} failed adequate antidepressant trial"
+        f"{'s' if opt.min_prior_trials != 1 else ''}."
+    )
+    out += [f"- {esc(s.text)} {c(s.source)}" for s in opt.when_to_consider] + [""]
+    if opt.recommendations:
+        out += ["## Recommendations", ""]
+        if opt.guidelines_disagree():
+            out += [f"> {DISAGREE_MARK} The guidelines disagree on this option; each rating is shown as given.", ""]
+        out += ["| Source | Rating | Statement | Where |", "|---|---|---|---|"]
+        for r in opt.recommendations:
+            note = f" *{esc(r.note)}*" if r.note else ""
+            out.append(
+                f"| {esc(SCHEME_TITLES[r.scheme])} {c(r.source)} | {esc(r.label())} | {esc(r.statement)}{note} | {esc(r.where)} |"
+            )
+        out.append("")
+    if opt.figures:
+        out += ["## Key figures", "", "| Outcome | Value | Population | Comparator | Duration | Ref |", "|---|---|---|---|---|---|"]
+        for f in opt.figures:
+            note = f" *{esc(f.note)}*" if f.note else ""
+            out.append(
+                f"| {esc(f.outcome)} | {esc(f.value)} | {esc(f.population)} | {esc(f.comparator)} | "
+                f"{esc(f.duration or '')} | {c(f.source)}{note} |"
+            )
+        out.append("")
+    sections = [
+        ("Onset", [opt.onset] if opt.onset else []),
+        ("Cautions", opt.cautions),
+        ("Contraindications", opt.contraindications),
+        ("Monitoring", opt.monitoring),
+        ("Practical notes", opt.practical),
+    ]
+    for title, items in sections[:3]:
+        if items:
+            out += [f"## {title}", ""] + [f"- {esc(i.text)} {c(i.source)}" for i in items] + [""]
+    if opt.adverse_effects:
+        out += ["## Adverse effects", ""]
+        out += [f"- {esc(a.effect)} ({a.frequency}) {c(a.source)}" for a in opt.adverse_effects] + [""]
+    for title, items in sections[3:]:
+        if items:
+            out += [f"## {title}", ""] + [f"- {esc(i.text)} {c(i.source)}" for i in items] + [""]
+    if opt.regulatory:
+        out += ["## Regulatory status", ""]
+        out += [f"- {r.agency} {r.year}: {esc(r.status)} {c(r.source)}" for r in opt.regulatory] + [""]
+    if opt.contexts:
+        out += ["## Patient contexts", ""]
+        out += [f"- {x.context} ({x.effect}): {esc(x.text)} {c(x.source)}" for x in opt.contexts] + [""]
+    for rid in opt.sources:
+        cites.cite(rid)
+    out += ["## References", ""] + [ref_line(n, r) for n, r in cites.references()] + [""]
+    out += [
+        f"*Last reviewed {opt.last_reviewed.isoformat()}. {esc(RANKING_EXPLANATION)}*",
+        "",
+        f"*{esc(footer(kb, env))}*",
+        "",
+        f"**{esc(kb.meta.disclaimer)}**",
+    ]
+    env.stdout.write("\n".join(out) + "\n")
+
+
+def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
+    cited_by = kb.cited_by()
+    out = ["# References", ""]
+    for i, ref in enumerate(references, 1):
+        users = cited_by.get(ref.id, [])
+        out.append(ref_line(i, ref) + (f" — cited by: {esc(', '.join(users))}" if users else "") + f" (`{ref.id}`)")
+    out += ["", f"*{esc(footer(kb, env))}*"]
+    env.stdout.write("\n".join(out) + "\n")
+
+
+def validate(report: Any, env: Env) -> None:
+    """Plain text report: one line per problem at file:line, then the coverage summary."""
+    from ..checks import CHECKS
+
+    out = [f"Validating {report.root}"]
+    for name, what in CHECKS.items():
+        found = [i for i in report.issues if i.check == name]
+        errors = sum(1 for i in found if i.severity == "error")
+        warnings = len(found) - errors
+        status = "ok" if not found else f"{errors} error(s), {warnings} warning(s)"
+        out.append(f"  {name:<16} {status:<24} {what}")
+    if report.issues:
+        out.append("")
+    for i in report.issues:
+        out.append(f"{i.severity}: [{i.check}] {i.render()}")
+    c = report.counts
+    if c:
+        out += [
+            "",
+            f"{c['options']} options, {c['references']} references "
+            f"({c['references_with_identifier']} with a DOI or PMID), {c['figures']} key figures.",
+            "By family: " + ", ".join(f"{k} {v}" for k, v in c["by_family"].items()),
+            "Rated by: " + ", ".join(f"{SCHEME_TITLES.get(k, k)} {v}" for k, v in c["rated_by"].items()),
+        ]
+        if c["canmat_2023_without_level"]:
+            out.append("CANMAT 2023 line without a stated level: " + ", ".join(c["canmat_2023_without_level"]))
+    verdict = "FAILED" if report.errors else "OK"
+    out += ["", f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."]
+    env.stdout.write("\n".join(out) + "\n")

@@ -1,0 +1,240 @@
+"""Rich tables and panels for a terminal. Knowledge-base text always enters as `Text`, never markup."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Console
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from ..models import RANKING_EXPLANATION
+from .common import (
+    DISAGREE_MARK,
+    SCHEME_TITLES,
+    Citations,
+    Env,
+    clean,
+    figure_label,
+    fmt_numbers,
+    footer,
+    legend_lines,
+    other_label,
+    row_citations,
+    row_ratings,
+)
+
+if TYPE_CHECKING:
+    from ..models import KnowledgeBase, Option, Reference
+    from ..query import OptionsResult
+
+LINE_STYLES = {
+    "first": "bold green",
+    "second": "green",
+    "third": "yellow",
+    "investigational": "magenta",
+    "not-recommended": "bold red",
+}
+
+
+def make_console(env: Env, stderr: bool = False) -> Console:
+    """Made at the moment of use, so COLUMNS/NO_COLOR set by a caller or test are honoured."""
+    return Console(
+        file=env.stderr if stderr else env.stdout,
+        width=env.width,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def T(text: object, style: str | Style = "") -> Text:
+    return Text(clean(text), style=style)
+
+
+def link(text: str, url: str | None) -> Text:
+    return Text(text, style=Style(link=url) if url else "")
+
+
+def ref_text(n: int, ref: Reference) -> Text:
+    out = Text(f"[{n}] ", style="bold")
+    out.append(clean(ref.vancouver()))
+    if ref.doi:
+        out.append(" doi:")
+        out.append_text(link(ref.doi, ref.doi_url))
+    if ref.pmid:
+        out.append(" PMID ")
+        out.append_text(link(ref.pmid, ref.pmid_url))
+    if not ref.doi and not ref.pmid and ref.url:
+        out.append(" ")
+        out.append_text(link(ref.url, ref.url))
+    return out
+
+
+def _rule(title: str) -> Text:
+    return Text(title, style="bold underline")
+
+
+def _footer_block(kb: KnowledgeBase, env: Env) -> list[Text]:
+    return [
+        Text(footer(kb, env), style="dim"),
+        Text(clean(kb.meta.disclaimer), style="bold yellow"),
+    ]
+
+
+def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
+    console = make_console(env)
+    console.print(Text(f"Options for treatment-resistant depression: {result.query.describe()}", style="bold"))
+    for note in result.notes:
+        console.print(Text("! " + note, style="yellow"))
+    if not result.options:
+        console.print(Text(f"No option matches ({result.query.describe()})."))
+        console.print(Text("Try: " + "; ".join(result.relax) + "."))
+        for line in _footer_block(kb, env):
+            console.print(line)
+        return
+
+    cites = Citations(kb)
+    schemes: set[str] = set()
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False, header_style="bold")
+    table.add_column("Option", overflow="fold", ratio=3, min_width=14)
+    table.add_column("CANMAT 2023", overflow="fold", ratio=2, min_width=11)
+    table.add_column("Other guidelines", overflow="fold", ratio=3, min_width=12)
+    table.add_column("Key figure", overflow="fold", ratio=3, min_width=12)
+    table.add_column("Refs", overflow="fold", ratio=1, min_width=4)
+    for opt in result.options:
+        canmat, others = row_ratings(opt)
+        schemes.update(r.scheme for r in ([canmat] if canmat else []) + others)
+        name = T(opt.name, "bold")
+        name.append("\n" + opt.family, style="dim")
+        rating = T(canmat.label(), LINE_STYLES.get(canmat.line or "", "")) if canmat else T("not rated", "dim")
+        other = Text("\n".join(clean(other_label(r)) for r in others))
+        if opt.guidelines_disagree():
+            other.append(f" {DISAGREE_MARK}", style="bold red")
+        table.add_row(name, rating, other, T(figure_label(opt)), Text(fmt_numbers(row_citations(opt, cites))))
+    console.print(table)
+
+    console.print(_rule("References"))
+    for n, ref in cites.references():
+        console.print(ref_text(n, ref))
+    console.print(_rule("Legend"))
+    for line in legend_lines(kb, schemes):
+        console.print(Text(clean(line), style="dim"))
+    for line in _footer_block(kb, env):
+        console.print(line)
+
+
+def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
+    console = make_console(env)
+    cites = Citations(kb)
+
+    def c(rid: str) -> str:
+        return f" [{cites.cite(rid)}]"
+
+    head = T(opt.name, "bold")
+    head.append(f"  ({opt.id}, {opt.family})", style="dim")
+    console.print(head)
+    if opt.aliases:
+        console.print(T("Also: " + ", ".join(opt.aliases), "dim"))
+    console.print(T(opt.summary))
+    console.print()
+
+    console.print(_rule("When to consider"))
+    trials = opt.min_prior_trials
+    console.print(
+        Text(f"• Placed by guidelines after {trials} failed adequate antidepressant trial{'s' if trials != 1 else ''}.")
+    )
+    for s in opt.when_to_consider:
+        console.print(T("• " + s.text + c(s.source)))
+
+    if opt.recommendations:
+        console.print(_rule("Recommendations"))
+        if opt.guidelines_disagree():
+            console.print(
+                Text(f"{DISAGREE_MARK} The guidelines disagree on this option; each rating is shown as given.", "bold red")
+            )
+        t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+        t.add_column("Source", overflow="fold", ratio=2, min_width=10)
+        t.add_column("Rating", overflow="fold", ratio=2, min_width=10)
+        t.add_column("Statement", overflow="fold", ratio=6)
+        t.add_column("Where", overflow="fold", ratio=2, min_width=8)
+        for r in opt.recommendations:
+            stmt = T(r.statement)
+            if r.note:
+                stmt.append("\n" + clean(r.note), style="italic dim")
+            t.add_row(
+                T(SCHEME_TITLES[r.scheme] + c(r.source)),
+                T(r.label(), LINE_STYLES.get(r.line or "", "")),
+                stmt,
+                T(r.where, "dim"),
+            )
+        console.print(t)
+
+    if opt.figures:
+        console.print(_rule("Key figures"))
+        for f in opt.figures:
+            line = T(f"• {f.outcome}: ", "bold")
+            line.append(clean(f.value), style="bold cyan")
+            line.append(clean(c(f.source)))
+            console.print(line)
+            detail = f"  Population: {f.population}\n  Comparator: {f.comparator}"
+            if f.duration:
+                detail += f"\n  Duration: {f.duration}"
+            if f.where:
+                detail += f"\n  Where: {f.where}"
+            if f.note:
+                detail += f"\n  Note: {f.note}"
+            console.print(T(detail, "dim"))
+
+    def bullets(title: str, items: list, fmt) -> None:  # type: ignore[type-arg]
+        if items:
+            console.print(_rule(title))
+            for item in items:
+                console.print(T("• " + fmt(item)))
+
+    bullets("Onset", [opt.onset] if opt.onset else [], lambda s: s.text + c(s.source))
+    bullets("Cautions", opt.cautions, lambda s: s.text + c(s.source))
+    bullets("Contraindications", opt.contraindications, lambda s: s.text + c(s.source))
+    bullets("Adverse effects", opt.adverse_effects, lambda a: f"{a.effect} ({a.frequency})" + c(a.source))
+    bullets("Monitoring", opt.monitoring, lambda s: s.text + c(s.source))
+    bullets("Practical notes", opt.practical, lambda s: s.text + c(s.source))
+    bullets("Regulatory status", opt.regulatory, lambda r: f"{r.agency} {r.year}: {r.status}" + c(r.source))
+    bullets("Patient contexts", opt.contexts, lambda x: f"{x.context} ({x.effect}): {x.text}" + c(x.source))
+
+    for rid in opt.sources:
+        cites.cite(rid)
+    console.print(_rule("References"))
+    for n, ref in cites.references():
+        console.print(ref_text(n, ref))
+    console.print(Text(f"Last reviewed {opt.last_reviewed.isoformat()}. How options are ordered: {RANKING_EXPLANATION}", "dim"))
+    for line in _footer_block(kb, env):
+        console.print(line)
+
+
+def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
+    console = make_console(env)
+    cited_by = kb.cited_by()
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", title=f"{len(references)} references")
+    t.add_column("#", justify="right", min_width=2)
+    t.add_column("Reference", overflow="fold", ratio=6)
+    t.add_column("DOI / PMID", overflow="fold", ratio=3, min_width=14)
+    t.add_column("Cited by", overflow="fold", ratio=3, min_width=10)
+    for i, ref in enumerate(references, 1):
+        ident = Text()
+        if ref.doi:
+            ident.append_text(link(ref.doi, ref.doi_url))
+        if ref.pmid:
+            if ident:
+                ident.append("\n")
+            ident.append("PMID ")
+            ident.append_text(link(ref.pmid, ref.pmid_url))
+        if not ident:
+            ident = Text("not confirmed", style="dim")
+        body = T(ref.vancouver())
+        body.append(f"\n{ref.id} · {ref.type}", style="dim")
+        t.add_row(str(i), body, ident, T(", ".join(cited_by.get(ref.id, [])) or "-", "dim"))
+    console.print(t)
+    console.print(Text(footer(kb, env), style="dim"))
