@@ -48,14 +48,14 @@ MINI = {
         schemes:
           - id: canmat-2023
             name: Test CANMAT scheme
-            source: guide2023
+            sources: [guide2023]
             line:
               - {value: first, label: 1st line, definition: test first}
             level:
               - {value: 1, label: L1, definition: test level one}
           - id: nice-ng222
             name: Test NICE scheme
-            source: guide2023
+            sources: [guide2023]
             strength:
               - {value: offer, label: offer, definition: test offer}
         """,

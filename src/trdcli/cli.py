@@ -258,6 +258,32 @@ def validate(
             raise typer.Exit(1)
 
 
+class SchemaKind(str, enum.Enum):
+    options = "options"
+    references = "references"
+    evidence = "evidence"
+    kb = "kb"
+
+
+@app.command(
+    epilog="Examples:  trd schema  ·  trd schema references > references.schema.json  ·  trd schema kb"
+)
+def schema(
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(help="Which file: options (strategies/*.yaml), references, evidence or kb."),
+    ] = SchemaKind.options,
+    debug: DebugOption = False,
+) -> None:
+    """Print the JSON Schema of a knowledge-base YAML file, for editors that validate as you type."""
+    with guarded(debug):
+        import json
+
+        from .models import json_schema
+
+        typer.echo(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -46,17 +46,21 @@ ReferenceType = Literal[
 # Types that may carry a rating or count as the "guideline or systematic review" an option needs.
 GRADING_TYPES = frozenset({"guideline", "systematic-review", "meta-analysis"})
 
-Scheme = Literal["canmat-2023", "canmat-2016", "nice-ng222", "nice-ta", "grade", "va-dod-2022"]
+Scheme = Literal["canmat-2023", "canmat-2016", "nice-ng222", "nice-ta", "nice-ipg", "grade", "va-dod-2022"]
 SCHEMES: tuple[str, ...] = Scheme.__args__  # type: ignore[attr-defined]
 CanmatLine = Literal[CANMAT_LINES]  # type: ignore[valid-type]
-NiceStrength = Literal["offer", "consider", "do-not-offer", "do-not-routinely-offer", "not-recommended"]
+NiceStrength = Literal["offer", "consider", "do-not-offer", "do-not-routinely-offer", "recommended", "not-recommended"]
+IpgStrength = Literal["normal-arrangements", "special-arrangements"]
 VaStrength = Literal["strong-for", "weak-for", "neither", "weak-against", "strong-against"]
 Certainty = Literal["high", "moderate", "low", "very-low"]
 Stance = Literal["for", "against", "uncertain"]
 
+# For CANMAT, an empty line marks a strategy CANMAT recommends without placing it on a line
+# (for example "switch to a first-line antidepressant with superior efficacy", Level 4).
 SCHEME_FIELDS: dict[str, dict[str, tuple[object, ...]]] = {
-    "canmat-2023": {"line": CANMAT_LINES, "level": (1, 2, 3, 4, None)},
-    "canmat-2016": {"line": CANMAT_LINES, "level": (1, 2, 3, 4, None)},
+    "canmat-2023": {"line": (*CANMAT_LINES, None), "level": (1, 2, 3, 4, None)},
+    "canmat-2016": {"line": (*CANMAT_LINES, None), "level": (1, 2, 3, 4, None)},
+    "nice-ipg": {"strength": IpgStrength.__args__},  # type: ignore[attr-defined]
     "nice-ng222": {"strength": NiceStrength.__args__},  # type: ignore[attr-defined]
     "nice-ta": {"strength": NiceStrength.__args__},  # type: ignore[attr-defined]
     "grade": {"certainty": Certainty.__args__, "stance": Stance.__args__},  # type: ignore[attr-defined]
@@ -89,7 +93,7 @@ class Reference(Model):
     title: Text
     journal: Short | None = None
     publisher: Short | None = None
-    year: int = Field(ge=1900, le=2100)
+    year: int | None = Field(default=None, ge=1900, le=2100, description="Empty when not seen printed.")
     volume: Short | None = None
     issue: Short | None = None
     pages: Short | None = None
@@ -132,7 +136,8 @@ class Reference(Model):
             parts.append(f"{who}.")
         parts.append(self.title.rstrip(".") + ".")
         venue = self.journal or self.publisher
-        tail = f"{venue}. {self.year}" if venue else f"{self.year}"
+        year = str(self.year) if self.year else "n.d."
+        tail = f"{venue}. {year}" if venue else year
         if self.volume:
             tail += f";{self.volume}"
             if self.issue:
@@ -159,6 +164,11 @@ class Recommendation(Model):
     statement: Text
     where: Short
     note: Text | None = None
+    population: Literal["after-inadequate-response", "mdd-general"] = Field(
+        default="after-inadequate-response",
+        description="Whom the rating is for: people whose depression has not responded adequately "
+        "(the default), or adults with MDD in general (a first-treatment rating, shown as such).",
+    )
 
     @model_validator(mode="after")
     def _valid_in_scheme(self) -> Recommendation:
@@ -175,6 +185,10 @@ class Recommendation(Model):
                 f"{', '.join(foreign)} is not part of the {self.scheme} scheme "
                 f"(it uses {', '.join(allowed)})"
             )
+        if self.is_canmat and self.line is None and self.level is None:
+            raise ValueError(f"a {self.scheme} rating needs a line, a level, or both")
+        if self.is_canmat and self.line is None and not self.note:
+            raise ValueError(f"a {self.scheme} rating without a line needs a note saying why (e.g. a strategy CANMAT does not place on a line)")
         for name, values in allowed.items():
             value = getattr(self, name)
             if value is None and None not in values:
@@ -197,6 +211,8 @@ class Recommendation(Model):
             return self.stance
         if self.line is not None:
             return {"investigational": "uncertain", "not-recommended": "against"}.get(self.line, "for")
+        if self.is_canmat:
+            return "for"  # a strategy CANMAT recommends without placing it on a line
         if self.strength is not None:
             s = self.strength
             if s.endswith("against") or s.startswith("do-not") or s == "not-recommended":
@@ -206,6 +222,13 @@ class Recommendation(Model):
 
     def label(self) -> str:
         """The rating in the guideline's own words, compact: '2nd line, L2', 'NICE: consider'."""
+        suffix = " (MDD)" if self.population == "mdd-general" else ""
+        return self._label() + suffix
+
+    def _label(self) -> str:
+        if self.is_canmat and self.line is None:
+            word = {"for": "recommended (no line)", "against": "not supported", "uncertain": "no line"}
+            return f"{word[self.derived_stance]}, L{self.level}"
         if self.line is not None:
             line = {
                 "first": "1st line",
@@ -271,13 +294,14 @@ class ContextRule(Model):
 # Sort order derived from the guideline ratings; `trd show` prints RANKING_EXPLANATION.
 _LINE_TIER = {"first": 1, "second": 2, "third": 3, "investigational": 5, "not-recommended": 7}
 RANKING_EXPLANATION = (
-    "Options are ordered by their CANMAT 2023 rating (first, second, third line, then "
-    "investigational, then not recommended), then by its level of evidence (1 strongest; a "
-    "level the text does not state sorts after level 4). Options CANMAT 2023 does not rate "
-    "sort after its third-line options when another guideline recommends them, and with the "
-    "investigational ones otherwise; options that a guideline advises against sort last. "
-    "Ties keep the family order and then the name. The order is a reading aid, not a "
-    "composite score: each guideline's own rating is shown as it is."
+    "Options are ordered by their CANMAT 2023 rating: first, second and third line (a strategy "
+    "CANMAT recommends without a line sorts with the second-line options), then options rated "
+    "by CANMAT only for adults with MDD in general (marked '(MDD)') and options CANMAT does not "
+    "rate but another guideline recommends, then investigational options and the rest, and "
+    "last the options a guideline advises against. Within a line, level of evidence 1 comes "
+    "first; a level the text does not state sorts after level 4. Ties keep the family order "
+    "and then the name. The order is a reading aid, not a composite score: each guideline's "
+    "own rating is shown as it is."
 )
 
 
@@ -313,23 +337,43 @@ class Option(Model):
 
     @property
     def canmat(self) -> Recommendation | None:
-        return self.rating("canmat-2023")
+        """The CANMAT 2023 rating for this situation (after an inadequate response) if there is one."""
+        ratings = self.ratings("canmat-2023")
+        specific = [r for r in ratings if r.population != "mdd-general"]
+        return (specific or ratings or [None])[0]
+
+    def primary_ratings(self) -> list[Recommendation]:
+        """One rating per guideline scheme: the one for this situation where a scheme has several."""
+        out: dict[str, Recommendation] = {}
+        for rec in self.recommendations:
+            held = out.get(rec.scheme)
+            if held is None or (held.population == "mdd-general" and rec.population != "mdd-general"):
+                out[rec.scheme] = rec
+        return list(out.values())
 
     def guidelines_disagree(self) -> bool:
-        """True when one guideline rates the option for and another against (GRADE reviews aside)."""
-        stances = {r.derived_stance for r in self.recommendations if r.scheme != "grade"}
+        """True when one guideline recommends the option and another advises against it.
+
+        Each guideline counts once, by its rating for people whose depression has not responded;
+        GRADE conclusions of reviews are not guideline ratings and do not count.
+        """
+        stances = {r.derived_stance for r in self.primary_ratings() if r.scheme != "grade"}
         return "for" in stances and "against" in stances
 
     def rank_key(self) -> tuple[object, ...]:
         rec = self.canmat
-        if rec is not None and rec.line is not None:
-            tier = _LINE_TIER[rec.line]
+        if rec is not None and rec.population == "mdd-general":
+            # A rating for first treatment of MDD in general says less about this situation.
+            tier = 4 if rec.derived_stance == "for" else 7
+            level = rec.level if rec.level is not None else 5
+        elif rec is not None:
+            tier = _LINE_TIER[rec.line] if rec.line is not None else 2
             level = rec.level if rec.level is not None else 5
         else:
-            stances = {r.derived_stance for r in self.recommendations if r.scheme != "grade"}
+            stances = {r.derived_stance for r in self.primary_ratings() if r.scheme != "grade"}
             tier = 7 if stances == {"against"} else 4 if "for" in stances else 5
             level = 5
-        if tier < 7 and any(r.derived_stance == "against" for r in self.recommendations if r.scheme != "grade"):
+        if tier < 7 and any(r.derived_stance == "against" for r in self.primary_ratings() if r.scheme != "grade"):
             tier += 0.5  # a guideline advises against it: after the peers of its CANMAT tier
         return (tier, level, FAMILIES.index(self.family), self.name.casefold())
 
@@ -401,7 +445,7 @@ class SchemeValue(Model):
 class EvidenceScheme(Model):
     id: Scheme
     name: Short
-    source: Slug
+    sources: list[Slug] = Field(min_length=1)
     note: Text | None = None
     line: list[SchemeValue] = Field(default_factory=list)
     level: list[SchemeValue] = Field(default_factory=list)
@@ -500,14 +544,15 @@ class KnowledgeBase(Model):
             if s.id in seen_schemes:
                 problems.append(Problem(path=("schemes", i, "id"), message=f"scheme '{s.id}' is defined twice"))
             seen_schemes.add(s.id)
-            if s.source not in ref_ids:
-                problems.append(
-                    Problem(
-                        path=("schemes", i, "source"),
-                        message=f"scheme '{s.id}' cites reference '{s.source}', which is not in references.yaml",
-                        hint=_suggest_hint(s.source, ref_ids),
+            for k, rid in enumerate(s.sources):
+                if rid not in ref_ids:
+                    problems.append(
+                        Problem(
+                            path=("schemes", i, "sources", k),
+                            message=f"scheme '{s.id}' cites reference '{rid}', which is not in references.yaml",
+                            hint=_suggest_hint(rid, ref_ids),
+                        )
                     )
-                )
         for i, opt in enumerate(self.options):
             for j, rec in enumerate(opt.recommendations):
                 if rec.scheme not in seen_schemes:
@@ -544,8 +589,9 @@ class KnowledgeBase(Model):
             if "kb" not in out.setdefault(d.source, []):
                 out[d.source].append("kb")
         for s in self.schemes:
-            if "legend" not in out.setdefault(s.source, []):
-                out[s.source].append("legend")
+            for rid in s.sources:
+                if "legend" not in out.setdefault(rid, []):
+                    out[rid].append("legend")
         return out
 
 
@@ -568,3 +614,20 @@ def _suggest_hint(rid: str, known: dict[str, int]) -> str:
     if close:
         return f"did you mean '{close[0]}'? Otherwise add the source to references.yaml"
     return "add the source to references.yaml, or correct the id"
+
+
+# The model of each kind of knowledge-base file, for `trd schema` and editors.
+FILE_MODELS: dict[str, type[Model]] = {
+    "kb": Meta,
+    "evidence": EvidenceFile,
+    "references": ReferencesFile,
+    "options": OptionsFile,
+}
+
+
+def json_schema(kind: str) -> dict[str, object]:
+    """The JSON Schema of one kind of knowledge-base file (draft 2020-12, from the models)."""
+    schema = FILE_MODELS[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"trd-kb-{kind}.schema.json"
+    return schema

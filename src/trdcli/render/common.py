@@ -19,6 +19,7 @@ SCHEME_TITLES = {
     "canmat-2016": "CANMAT 2016",
     "nice-ng222": "NICE NG222",
     "nice-ta": "NICE TA",
+    "nice-ipg": "NICE IPG",
     "grade": "Systematic review (GRADE)",
     "va-dod-2022": "VA/DoD 2022",
 }
@@ -27,6 +28,7 @@ SCHEME_SHORT = {
     "canmat-2016": "CANMAT16",
     "nice-ng222": "NICE",
     "nice-ta": "NICE TA",
+    "nice-ipg": "NICE IPG",
     "grade": "Review",
     "va-dod-2022": "VA/DoD",
 }

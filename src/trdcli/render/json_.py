@@ -101,7 +101,10 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
 
 
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
-    dump(option_dict(kb, opt), env)
+    out = option_dict(kb, opt)
+    out["kb_version"] = kb.meta.version
+    out["disclaimer"] = kb.meta.disclaimer
+    dump(out, env)
 
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
@@ -111,6 +114,7 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
             "schema_version": SCHEMA_VERSION,
             "kb_version": kb.meta.version,
             "references": [reference_dict(r, cited_by.get(r.id, [])) for r in references],
+            "disclaimer": kb.meta.disclaimer,
         },
         env,
     )

@@ -86,8 +86,8 @@ def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
     out += ["", esc(opt.summary), ""]
     out += ["## When to consider", ""]
     out.append(
-        f"- Placed by guidelines after {opt.min_prior_trials} failed adequate antidepressant trial"
-        f"{'s' if opt.min_prior_trials != 1 else ''}."
+        f"- Listed by `trd options` from {opt.min_prior_trials} failed adequate antidepressant trial"
+        f"{'s' if opt.min_prior_trials != 1 else ''} on; what each guideline says is below."
     )
     out += [f"- {esc(s.text)} {c(s.source)}" for s in opt.when_to_consider] + [""]
     if opt.recommendations:
@@ -151,7 +151,7 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     for i, ref in enumerate(references, 1):
         users = cited_by.get(ref.id, [])
         out.append(ref_line(i, ref) + (f" — cited by: {esc(', '.join(users))}" if users else "") + f" (`{ref.id}`)")
-    out += ["", f"*{esc(footer(kb, env))}*"]
+    out += ["", f"*{esc(footer(kb, env))}*", "", f"**{esc(kb.meta.disclaimer)}**"]
     env.stdout.write("\n".join(out) + "\n")
 
 

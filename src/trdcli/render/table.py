@@ -145,7 +145,10 @@ def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
     console.print(_rule("When to consider"))
     trials = opt.min_prior_trials
     console.print(
-        Text(f"• Placed by guidelines after {trials} failed adequate antidepressant trial{'s' if trials != 1 else ''}.")
+        Text(
+            f"• Listed by `trd options` from {trials} failed adequate antidepressant trial"
+            f"{'s' if trials != 1 else ''} on; what each guideline says is below."
+        )
     )
     for s in opt.when_to_consider:
         console.print(T("• " + s.text + c(s.source)))
@@ -237,4 +240,5 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
         body.append(f"\n{ref.id} · {ref.type}", style="dim")
         t.add_row(str(i), body, ident, T(", ".join(cited_by.get(ref.id, [])) or "-", "dim"))
     console.print(t)
-    console.print(Text(footer(kb, env), style="dim"))
+    for line in _footer_block(kb, env):
+        console.print(line)
