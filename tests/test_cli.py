@@ -23,7 +23,7 @@ def run(mini_kb: Path):
 
 
 def test_options_table_rows_citations_legend_and_disclaimer(run) -> None:
-    result = run("options")
+    result = run("options", "--format", "table")
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.index("Alpha augmentation") < out.index("Beta therapy")  # first line sorts before second
@@ -116,7 +116,7 @@ def test_unknown_name_exits_2_with_suggestions(run) -> None:
 
 
 def test_show_table_has_every_section_and_the_reminder(run) -> None:
-    out = run("show", "beta-option").output
+    out = run("show", "beta-option", "--format", "table").output
     for part in ("Beta therapy", "When to consider", "Recommendations", "guidelines disagree", "References", "Last reviewed 2026-01-15", "Test disclaimer"):
         assert part in out, part
 
@@ -129,7 +129,7 @@ def test_show_markdown(run) -> None:
 
 
 def test_refs_table_json_bibtex_and_for(run) -> None:
-    table = run("refs")
+    table = run("refs", "--format", "table")
     assert table.exit_code == 0
     assert "10.1000/test.1" in table.output and "not confirmed" in table.output
     data = json.loads(run("refs", "--format", "json").output)
@@ -152,3 +152,32 @@ def test_every_command_help_shows_examples(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output and f"trd {command}" in result.output
+
+
+def test_a_pipe_gets_markdown_not_boxes(run) -> None:
+    out = run("options").output  # CliRunner's stdout is not a terminal
+    assert out.startswith("# Options for treatment-resistant depression")
+    assert "| **Alpha augmentation** |" in out
+    assert "─" not in out and "│" not in out
+
+
+def test_narrow_terminal_gets_one_card_per_option(run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    out = run("options", "--format", "table").output
+    assert "1. Alpha augmentation" in out and "2. Beta therapy" in out
+    assert "CANMAT 2023: 1st line, L1" in out and "Key figure: 50% response" in out
+    assert all(len(line) <= 60 for line in out.splitlines())
+
+
+def test_compare_and_search(run) -> None:
+    result = run("compare", "alpha", "beta", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [o["id"] for o in json.loads(result.stdout)["options"]] == ["alpha", "beta-option"]
+    assert "read as 'beta-option'" in result.stderr
+    assert run("compare", "alpha").exit_code == 2
+    assert run("compare", "alpha", "alphazine").exit_code == 2  # the same option twice
+    hits = json.loads(run("search", "TEST STATEMENT", "--format", "json").output)["matches"]
+    assert {(h["id"], h["field"]) for h in hits} == {
+        ("alpha", "recommendations[0].statement"),
+        ("beta-option", "recommendations[0].statement"),
+    }

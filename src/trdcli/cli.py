@@ -10,12 +10,12 @@ import enum
 import os
 import sys
 from contextlib import contextmanager
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
 from . import __version__
-from .render import Format, RefsFormat, ValidateFormat
+from .render import DataFormat, RefsFormat, ValidateFormat
 from .vocab import FAMILIES
 
 FamilyChoice = enum.Enum("FamilyChoice", {f.replace("-", "_"): f for f in FAMILIES}, type=str)  # type: ignore[misc]
@@ -27,6 +27,13 @@ class LineChoice(str, enum.Enum):
     third = "third"
 
 
+class SchemaKind(str, enum.Enum):
+    options = "options"
+    references = "references"
+    evidence = "evidence"
+    kb = "kb"
+
+
 app = typer.Typer(
     name="trd",
     help=(
@@ -35,14 +42,30 @@ app = typer.Typer(
         "and pivotal trials. It supports clinical judgement and does not replace it."
     ),
     epilog=(
-        "Examples:  trd options --prior-trials 2  ·  trd show ect  ·  trd refs --for esketamine  ·  "
-        "trd options --family neuromodulation --format json"
+        "Examples:  trd options --prior-trials 2  ·  trd show ect  ·  trd compare aripiprazole lithium  ·  "
+        "trd refs --for esketamine --format bibtex  ·  trd search akathisia"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def _complete_names(incomplete: str) -> list[str]:
+    """Option ids and aliases for shell completion, read without loading the knowledge base."""
+    from . import kb as kbmod
+
+    try:
+        names = kbmod.quick_names(kbmod.resolve(None))
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    low = incomplete.casefold()
+    return [n for n in names if n.casefold().startswith(low)]
+
 
 KbOption = Annotated[
     Optional[str],
@@ -55,6 +78,12 @@ KbOption = Annotated[
     ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", show_default=False)]
+PagerOption = Annotated[bool, typer.Option("--pager", help="Page long output (keeps colour).", show_default=False)]
+FORMAT_HELP = "Output format [default: table on a terminal, markdown in a pipe]."
+FormatOption = Annotated[
+    Optional[DataFormat],  # type: ignore[valid-type]
+    typer.Option("--format", help=FORMAT_HELP, show_default=False),
+]
 
 _state = {"debug": False}
 
@@ -98,10 +127,25 @@ def guarded(debug: bool = False) -> Iterator[None]:
         raise typer.Exit(int(ExitCode.KB_ERROR)) from None
 
 
-def _env():  # type: ignore[no-untyped-def]
+@contextmanager
+def output(view: str, fmt: Optional[enum.Enum], pager: bool = False) -> Iterator[tuple[Any, Any]]:
+    """The renderer for `view` and the environment it writes to (paged when asked)."""
+    from .render import choose, renderer
     from .render.common import Env
 
-    return Env(program_version=__version__)
+    env = Env(program_version=__version__)
+    if pager:
+        import io
+
+        env.force_terminal = env.is_terminal
+        env.stdout = io.StringIO()
+    chosen = choose(view, fmt.value if fmt is not None else None, env.is_terminal)
+    yield renderer(chosen, view), env
+    if pager:
+        import pydoc
+
+        os.environ.setdefault("LESS", "-R")  # let less show colour
+        pydoc.pager(env.stdout.getvalue())
 
 
 def _load(kb_path: Optional[str]):  # type: ignore[no-untyped-def]
@@ -141,6 +185,9 @@ def main_callback(
     _state["debug"] = debug
 
 
+# --------------------------------------------------------------------------- commands
+
+
 @app.command(
     epilog=(
         "Examples:  trd options --prior-trials 2  ·  trd options -n 1  ·  "
@@ -164,20 +211,26 @@ def options(
     ] = None,
     family: Annotated[
         Optional[list[FamilyChoice]],
-        typer.Option("--family", "-f", help="Only this family (repeat for several).", show_default=False),
+        typer.Option(
+            "--family",
+            "-f",
+            metavar="FAMILY",
+            help="Only this family (repeat for several): " + ", ".join(FAMILIES) + ".",
+            show_default=False,
+        ),
     ] = None,
     line: Annotated[
         Optional[LineChoice],
         typer.Option("--line", "-l", help="Only options CANMAT 2023 rates at this line.", show_default=False),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: FormatOption = None,
+    pager: PagerOption = False,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """The options that fit, best-supported first, each with its guideline ratings and sources."""
     with guarded(debug):
         from . import query
-        from .render import renderer
 
         base = _load(kb)
         q = query.OptionsQuery(
@@ -185,46 +238,115 @@ def options(
             families=tuple(f.value for f in family or ()),
             line=line.value if line else None,
         )
-        renderer(fmt.value, "options")(query.select(base, q), base, _env())
+        result = query.select(base, q)
+        with output("options", fmt, pager) as (render, env):
+            render(result, base, env)
 
 
 @app.command(
     epilog="Examples:  trd show ect  ·  trd show esketamine --format json  ·  trd show 'lithium' --format markdown"
 )
 def show(
-    name: Annotated[str, typer.Argument(help="Option id, name or alias (near misses are corrected).", show_default=False)],
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Option id, name or alias (near misses are corrected).",
+            show_default=False,
+            autocompletion=_complete_names,
+        ),
+    ],
+    fmt: FormatOption = None,
+    pager: PagerOption = False,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """One option in full: ratings per guideline, key figures in context, cautions, sources."""
     with guarded(debug):
         from . import query
-        from .render import renderer
 
         base = _load(kb)
         found = query.resolve(base, name)
         if not found.exact:
             sys.stderr.write(f"Showing '{found.option.id}' ({found.option.name}), the closest match to '{name}'.\n")
-        renderer(fmt.value, "show")(found.option, base, _env())
+        with output("show", fmt, pager) as (render, env):
+            render(found.option, base, env)
 
 
 @app.command(
-    epilog="Examples:  trd refs  ·  trd refs --for ect  ·  trd refs --format bibtex > trd.bib  ·  trd refs --format json"
+    epilog="Examples:  trd compare aripiprazole lithium  ·  trd compare ect esketamine ketamine-iv --format markdown"
+)
+def compare(
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more option ids, names or aliases.",
+            show_default=False,
+            autocompletion=_complete_names,
+        ),
+    ],
+    fmt: FormatOption = None,
+    pager: PagerOption = False,
+    kb: KbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Options side by side: ratings per guideline, key figures, cautions, adverse effects, sources."""
+    with guarded(debug):
+        from . import query
+        from .errors import UsageError
+
+        if len(names) < 2:
+            raise UsageError("Compare needs at least two options.", hint="For example `trd compare aripiprazole lithium`.")
+        base = _load(kb)
+        found = query.resolve_many(base, names)
+        for r in found:
+            if not r.exact:
+                sys.stderr.write(f"'{r.typed}' read as '{r.option.id}' ({r.option.name}).\n")
+        with output("compare", fmt, pager) as (render, env):
+            render([r.option for r in found], base, env)
+
+
+@app.command(
+    epilog="Examples:  trd search akathisia  ·  trd search 'STAR*D'  ·  trd search pregnancy --format json"
+)
+def search(
+    text: Annotated[str, typer.Argument(help="Word or phrase (case- and accent-insensitive).", show_default=False)],
+    fmt: FormatOption = None,
+    pager: PagerOption = False,
+    kb: KbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Every option field and reference that mentions TEXT, with where it matched."""
+    with guarded(debug):
+        from . import query
+
+        base = _load(kb)
+        hits = query.search(base, text)
+        with output("search", fmt, pager) as (render, env):
+            env.search_text = text
+            render(hits, base, env)
+
+
+@app.command(
+    epilog=(
+        "Examples:  trd refs  ·  trd refs --for ect  ·  trd refs --format bibtex > trd.bib  ·  "
+        "trd refs --format ris  ·  trd refs --format csl-json  ·  trd refs --for lithium --format vancouver"
+    )
 )
 def refs(
     for_: Annotated[
         Optional[str],
-        typer.Option("--for", metavar="NAME", help="Only the sources one option cites.", show_default=False),
+        typer.Option(
+            "--for", metavar="NAME", help="Only the sources one option cites.", show_default=False, autocompletion=_complete_names
+        ),
     ] = None,
-    fmt: Annotated[RefsFormat, typer.Option("--format", help="Output format.")] = RefsFormat.table,
+    fmt: Annotated[Optional[RefsFormat], typer.Option("--format", help=FORMAT_HELP, show_default=False)] = None,  # type: ignore[valid-type]
+    pager: PagerOption = False,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """The sources: what each is, what cites it, its DOI and PMID."""
+    """The sources: what each is, what cites it, its DOI and PMID; exports for reference managers."""
     with guarded(debug):
         from . import query
-        from .render import renderer
 
         base = _load(kb)
         if for_:
@@ -232,7 +354,8 @@ def refs(
             references = [base.reference(rid) for rid in found.option.cited_ids()]
         else:
             references = list(base.references)
-        renderer(fmt.value, "refs")(references, base, _env())
+        with output("refs", fmt, pager) as (render, env):
+            render(references, base, env)
 
 
 @app.command(
@@ -243,26 +366,19 @@ def validate(
         Optional[str],
         typer.Argument(help="Knowledge-base folder to check (default: --kb, $TRD_KB, or the bundled one).", show_default=False),
     ] = None,
-    fmt: Annotated[ValidateFormat, typer.Option("--format", help="Output format.")] = ValidateFormat.text,
+    fmt: Annotated[Optional[ValidateFormat], typer.Option("--format", help="Output format [default: text].", show_default=False)] = None,  # type: ignore[valid-type]
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Check a knowledge base: every problem at file:line, then a coverage summary. Exit 1 on errors."""
     with guarded(debug):
         from . import checks
-        from .render import renderer
 
         report = checks.run(path or kb)
-        renderer(fmt.value, "validate")(report, _env())
+        with output("validate", fmt) as (render, env):
+            render(report, env)
         if report.errors:
             raise typer.Exit(1)
-
-
-class SchemaKind(str, enum.Enum):
-    options = "options"
-    references = "references"
-    evidence = "evidence"
-    kb = "kb"
 
 
 @app.command(

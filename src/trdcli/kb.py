@@ -89,6 +89,29 @@ def quick_meta(root: Path | None = None) -> dict[str, str]:
     return out
 
 
+def quick_names(root: Path) -> list[str]:
+    """Option ids and aliases, scanned from the YAML text without parsing it (for completion)."""
+    import re
+
+    names: list[str] = []
+    id_re = re.compile(r"^  - id:\s*([a-z0-9-]+)\s*$")
+    alias_re = re.compile(r"^    aliases:\s*\[(.*)\]\s*$")
+    for path in sorted((root / STRATEGIES_DIR).glob("*.yaml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for line in text.splitlines():
+            m = id_re.match(line)
+            if m:
+                names.append(m.group(1))
+                continue
+            m = alias_re.match(line)
+            if m:
+                names += [a.strip().strip("'\"") for a in m.group(1).split(",") if a.strip()]
+    return names
+
+
 # --------------------------------------------------------------------------- YAML with lines
 
 

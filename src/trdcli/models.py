@@ -122,7 +122,7 @@ class Reference(Model):
 
     def short_authors(self) -> str:
         if not self.authors:
-            return self.publisher or self.journal or ""
+            return ""
         names = [a for a in self.authors if a.lower() not in ("et al", "et al.")]
         if len(names) > 3 or len(names) < len(self.authors):
             return ", ".join(names[:3]) + ", et al"
@@ -255,6 +255,11 @@ class Figure(Model):
 
     outcome: Short
     value: Short
+    headline: Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=_PRINTABLE_LINE)] | None = Field(
+        default=None,
+        description="A short form of this figure (value, outcome, comparator) for the `trd options` "
+        "table; only words and numbers of this figure. The first figure with a headline is the key figure.",
+    )
     population: Text
     comparator: Text
     duration: Short | None = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import UsageError
 from .models import CANMAT_LINES, FAMILIES, KnowledgeBase, Option, normalise
@@ -150,3 +150,69 @@ def resolve(kb: KnowledgeBase, name: str) -> Resolution:
         else "Run `trd options` to list the options."
     )
     raise UsageError(f"No option called '{name}'.", hint=hint)
+
+
+def resolve_many(kb: KnowledgeBase, names: list[str]) -> list[Resolution]:
+    """Several names, each resolved; a name given twice is an error (exit 2)."""
+    found = [resolve(kb, n) for n in names]
+    seen: dict[str, str] = {}
+    for r in found:
+        if r.option.id in seen:
+            raise UsageError(
+                f"'{r.typed}' and '{seen[r.option.id]}' are the same option ({r.option.id}).",
+                hint="Name each option once.",
+            )
+        seen[r.option.id] = r.typed
+    return found
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "option" or "reference"
+    id: str
+    field: str  # where it matched, e.g. "recommendations[0].statement"
+    text: str  # the matching text, whole
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for searching ('Électro' matches 'electro')."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _strings(obj: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string inside a pydantic model or container, with its field path."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, str):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _strings(getattr(obj, name), f"{path}.{name}" if path else name)
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from _strings(item, f"{path}[{i}]")
+
+
+def search(kb: KnowledgeBase, text: str) -> list[Hit]:
+    """Every option field and reference field that mentions `text` (case/accent-insensitive)."""
+    needle = fold(text.strip())
+    if not needle:
+        raise UsageError("Nothing to search for.", hint="Give a word, for example `trd search akathisia`.")
+    hits: list[Hit] = []
+    for opt in kb.options:
+        for path, value in _strings(opt, ""):
+            if needle in fold(value):
+                hits.append(Hit("option", opt.id, path, value))
+    for ref in kb.references:
+        for path, value in _strings(ref, ""):
+            if path == "provenance":
+                continue
+            if needle in fold(value):
+                hits.append(Hit("reference", ref.id, path, value))
+    return hits

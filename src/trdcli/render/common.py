@@ -42,9 +42,13 @@ class Env:
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
     program_version: str = ""
+    search_text: str = ""
+    force_terminal: bool | None = None  # set when output is paged: render as for the terminal
 
     @property
     def is_terminal(self) -> bool:
+        if self.force_terminal is not None:
+            return self.force_terminal
         isatty = getattr(self.stdout, "isatty", None)
         return bool(isatty and isatty())
 
@@ -123,32 +127,61 @@ def other_label(rec: Recommendation) -> str:
     return f"{SCHEME_SHORT[rec.scheme]}: {rec.label()}"
 
 
+def key_figure(opt: Option):  # type: ignore[no-untyped-def]
+    """The figure the table shows: the first with a headline, else the first."""
+    for f in opt.figures:
+        if f.headline:
+            return f
+    return opt.figures[0] if opt.figures else None
+
+
 def figure_label(opt: Option) -> str:
-    if not opt.figures:
+    f = key_figure(opt)
+    if f is None:
         return ""
-    f = opt.figures[0]
-    return f"{f.value} {f.outcome}"
+    return f.headline or f"{f.value} {f.outcome}"
 
 
 def row_citations(opt: Option, cites: Citations) -> list[int]:
     canmat, others = row_ratings(opt)
     ids = ([canmat.source] if canmat else []) + [r.source for r in others]
-    if opt.figures:
-        ids.append(opt.figures[0].source)
+    f = key_figure(opt)
+    if f is not None:
+        ids.append(f.source)
     return cites.cite_all(ids)
 
 
-def legend_lines(kb: KnowledgeBase, schemes: set[str]) -> list[str]:
-    """One line per scheme used: its values and their published definitions, compact."""
+def legend_lines(kb: KnowledgeBase, used: set[str] | list[Recommendation]) -> list[str]:
+    """One line per scheme shown: the values shown and their published definitions, compact.
+
+    `used` is the recommendations shown (only their values are explained) or a set of scheme ids.
+    """
+    recs = [] if isinstance(used, set) else list(used)
+    schemes = used if isinstance(used, set) else {r.scheme for r in recs}
+    shown: dict[str, set[object]] = {}
+    for r in recs:
+        for name in ("line", "level", "strength", "certainty"):
+            value = getattr(r, name)
+            if value is not None:
+                shown.setdefault(r.scheme + ":" + name, set()).add(value)
     lines: list[str] = []
     for scheme in kb.schemes:
         if scheme.id not in schemes:
             continue
         parts = []
-        for group in (scheme.line, scheme.level, scheme.strength, scheme.certainty):
-            parts.extend(f"{v.label} = {v.definition}" for v in group)
-        text = f"{SCHEME_TITLES.get(scheme.id, scheme.name)}: " + "; ".join(parts) if parts else scheme.name
-        lines.append(text)
+        for name in ("line", "level", "strength", "certainty"):
+            values = shown.get(scheme.id + ":" + name)
+            parts.extend(
+                f"{v.label} = {v.definition}"
+                for v in getattr(scheme, name)
+                if values is None and not recs or (values is not None and v.value in values)
+            )
+        if parts:
+            lines.append(f"{SCHEME_TITLES.get(scheme.id, scheme.name)}: " + "; ".join(parts))
+    if any(r.level is None and r.is_canmat and r.line in ("first", "second", "third") for r in recs):
+        lines.append("level n/s = the guideline's text gives the line but states no level of evidence for it.")
+    if any(r.population == "mdd-general" for r in recs):
+        lines.append("(MDD) = a rating for adults with MDD in general, not specifically after an inadequate response.")
     lines.append(f"{DISAGREE_MARK} guidelines disagree (one recommends, another advises against): see `trd show`.")
     return lines
 
@@ -156,3 +189,58 @@ def legend_lines(kb: KnowledgeBase, schemes: set[str]) -> list[str]:
 def footer(kb: KnowledgeBase, env: Env) -> str:
     meta = kb.meta
     return f"Knowledge base {meta.version}, reviewed {meta.reviewed.isoformat()} · trd {env.program_version}"
+
+
+def compare_rows(opts: list[Option], kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
+    """The attributes of `trd compare`, one row each, one plain-text cell per option."""
+    schemes: list[str] = []
+    for o in opts:
+        for r in o.recommendations:
+            if r.scheme not in schemes:
+                schemes.append(r.scheme)
+
+    def ratings(o: Option, scheme: str) -> str:
+        return "\n".join(
+            f"{r.label()} ({r.where})" for r in o.recommendations if r.scheme == scheme
+        ) or "-"
+
+    def lines(items: list[str]) -> str:
+        return "\n".join(f"- {i}" for i in items) if items else "-"
+
+    rows: list[tuple[str, list[str]]] = [
+        ("Name", [o.name for o in opts]),
+        ("Family", [o.family for o in opts]),
+        ("From prior trials", [str(o.min_prior_trials) for o in opts]),
+    ]
+    rows += [(SCHEME_TITLES.get(s, s), [ratings(o, s) for o in opts]) for s in schemes]
+    rows.append(("Guidelines disagree", ["yes" if o.guidelines_disagree() else "no" for o in opts]))
+    rows.append(
+        ("Key figures", [lines([f"{f.headline or f.value + ' ' + f.outcome} [{f.source}]" for f in o.figures]) for o in opts])
+    )
+    rows.append(("Onset", [f"{o.onset.text} [{o.onset.source}]" if o.onset else "-" for o in opts]))
+    rows.append(("Cautions", [lines([f"{c.text} [{c.source}]" for c in o.cautions + o.contraindications]) for o in opts]))
+    rows.append(
+        ("Adverse effects", [lines([f"{a.effect} ({a.frequency}) [{a.source}]" for a in o.adverse_effects]) for o in opts])
+    )
+    rows.append(("Regulatory", [lines([f"{r.agency} {r.year}: {r.status} [{r.source}]" for r in o.regulatory]) for o in opts]))
+    rows.append(("Sources", [", ".join(o.cited_ids()) for o in opts]))
+    rows.append(("Last reviewed", [o.last_reviewed.isoformat() for o in opts]))
+    return rows
+
+
+def search_snippet(text: str, needle: str, context: int = 70) -> tuple[str, str, str]:
+    """(before, match, after) around the first match of needle, case- and accent-insensitive."""
+    from ..query import fold
+
+    folded, key = fold(text), fold(needle.strip())
+    # fold() keeps one character per character for the scripts we hold, so indexes line up;
+    # when they do not, show the start of the text.
+    i = folded.find(key) if len(folded) == len(text) else -1
+    if i < 0:
+        return (text[: 2 * context], "", "…" if len(text) > 2 * context else "")
+    start, end = max(0, i - context), min(len(text), i + len(key) + context)
+    return (
+        ("…" if start else "") + text[start:i],
+        text[i : i + len(key)],
+        text[i + len(key) : end] + ("…" if end < len(text) else ""),
+    )

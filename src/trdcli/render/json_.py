@@ -149,3 +149,27 @@ def validate(report: Any, env: Env) -> None:
         },
         env,
     )
+
+
+def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
+    dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kb_version": kb.meta.version,
+            "options": [option_dict(kb, o) for o in opts],
+            "disclaimer": kb.meta.disclaimer,
+        },
+        env,
+    )
+
+
+def search(hits: list[Any], kb: KnowledgeBase, env: Env) -> None:
+    dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kb_version": kb.meta.version,
+            "query": env.search_text,
+            "matches": [{"kind": h.kind, "id": h.id, "field": h.field, "text": h.text} for h in hits],
+        },
+        env,
+    )

@@ -49,14 +49,14 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
     for note in result.notes:
         out += [f"> {esc(note)}", ""]
     cites = Citations(kb)
-    schemes: set[str] = set()
+    shown: list = []  # type: ignore[type-arg]
     if not result.options:
         out += [f"No option matches ({esc(result.query.describe())}). Try: {'; '.join(result.relax)}.", ""]
     else:
         out += ["| Option | Family | CANMAT 2023 | Other guidelines | Key figure | Refs |", "|---|---|---|---|---|---|"]
         for opt in result.options:
             canmat, others = row_ratings(opt)
-            schemes.update(r.scheme for r in ([canmat] if canmat else []) + others)
+            shown.extend(([canmat] if canmat else []) + others)
             mark = f" {DISAGREE_MARK}" if opt.guidelines_disagree() else ""
             cells = [
                 f"**{esc(opt.name)}**",
@@ -69,7 +69,7 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
         out += ["## References", ""] + [ref_line(n, r) for n, r in cites.references()] + [""]
-        out += ["## Legend", ""] + [f"- {esc(line)}" for line in legend_lines(kb, schemes)] + [""]
+        out += ["## Legend", ""] + [f"- {esc(line)}" for line in legend_lines(kb, shown)] + [""]
         out += [f"Order: {esc(RANKING_EXPLANATION)}", ""]
     out += [f"*{esc(footer(kb, env))}*", "", f"**{esc(kb.meta.disclaimer)}**"]
     env.stdout.write("\n".join(out) + "\n")
@@ -135,6 +135,7 @@ def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
     for rid in opt.sources:
         cites.cite(rid)
     out += ["## References", ""] + [ref_line(n, r) for n, r in cites.references()] + [""]
+    out += ["## Legend", ""] + [f"- {esc(line)}" for line in legend_lines(kb, opt.recommendations)] + [""]
     out += [
         f"*Last reviewed {opt.last_reviewed.isoformat()}. {esc(RANKING_EXPLANATION)}*",
         "",
@@ -155,32 +156,31 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     env.stdout.write("\n".join(out) + "\n")
 
 
-def validate(report: Any, env: Env) -> None:
-    """Plain text report: one line per problem at file:line, then the coverage summary."""
-    from ..checks import CHECKS
 
-    out = [f"Validating {report.root}"]
-    for name, what in CHECKS.items():
-        found = [i for i in report.issues if i.check == name]
-        errors = sum(1 for i in found if i.severity == "error")
-        warnings = len(found) - errors
-        status = "ok" if not found else f"{errors} error(s), {warnings} warning(s)"
-        out.append(f"  {name:<16} {status:<24} {what}")
-    if report.issues:
-        out.append("")
-    for i in report.issues:
-        out.append(f"{i.severity}: [{i.check}] {i.render()}")
-    c = report.counts
-    if c:
-        out += [
-            "",
-            f"{c['options']} options, {c['references']} references "
-            f"({c['references_with_identifier']} with a DOI or PMID), {c['figures']} key figures.",
-            "By family: " + ", ".join(f"{k} {v}" for k, v in c["by_family"].items()),
-            "Rated by: " + ", ".join(f"{SCHEME_TITLES.get(k, k)} {v}" for k, v in c["rated_by"].items()),
-        ]
-        if c["canmat_2023_without_level"]:
-            out.append("CANMAT 2023 line without a stated level: " + ", ".join(c["canmat_2023_without_level"]))
-    verdict = "FAILED" if report.errors else "OK"
-    out += ["", f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)."]
+def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
+    from .common import compare_rows
+
+    out = ["# Compare: " + " · ".join(esc(o.name) for o in opts), ""]
+    out.append("| | " + " | ".join(esc(o.name) for o in opts) + " |")
+    out.append("|---" * (len(opts) + 1) + "|")
+    for name, cells in compare_rows(opts, kb):
+        out.append(f"| **{esc(name)}** | " + " | ".join(esc(c).replace("- ", "• ") for c in cells) + " |")
+    out += ["", "## References", ""]
+    cited: list[str] = []
+    for o in opts:
+        cited += [r for r in o.cited_ids() if r not in cited]
+    out += [ref_line(i, kb.reference(r)) + f" (`{r}`)" for i, r in enumerate(cited, 1)]
+    out += ["", f"*{esc(footer(kb, env))}*", "", f"**{esc(kb.meta.disclaimer)}**"]
+    env.stdout.write("\n".join(out) + "\n")
+
+
+def search(hits: list[Any], kb: KnowledgeBase, env: Env) -> None:
+    from .common import search_snippet
+
+    out = [f"# Search: {esc(env.search_text)}", "", f"{len(hits)} matches.", ""]
+    if hits:
+        out += ["| Where | Field | Text |", "|---|---|---|"]
+        for h in hits:
+            before, match, after = search_snippet(h.text, env.search_text)
+            out.append(f"| {h.kind} `{h.id}` | `{h.field}` | {esc(before)}**{esc(match)}**{esc(after)} |")
     env.stdout.write("\n".join(out) + "\n")

@@ -44,6 +44,7 @@ def make_console(env: Env, stderr: bool = False) -> Console:
     return Console(
         file=env.stderr if stderr else env.stdout,
         width=env.width,
+        force_terminal=env.force_terminal or None,
         markup=False,
         emoji=False,
         highlight=False,
@@ -85,6 +86,41 @@ def _footer_block(kb: KnowledgeBase, env: Env) -> list[Text]:
     ]
 
 
+CARD_WIDTH = 70  # below this many columns, one card per option instead of a table
+
+
+def _option_cards(result: OptionsResult, kb: KnowledgeBase, env: Env, console: Console, cites: Citations, shown: list) -> None:  # type: ignore[type-arg]
+    """Narrow terminals: each option as a short block, every field on its own line."""
+    for i, opt in enumerate(result.options, 1):
+        canmat, others = row_ratings(opt)
+        shown.extend(([canmat] if canmat else []) + others)
+        head = Text(f"{i}. ", style="bold")
+        head.append(clean(opt.name), style="bold")
+        head.append(f"  {opt.family}", style="dim")
+        console.print(head)
+        rating = Text("   CANMAT 2023: ")
+        rating.append_text(T(canmat.label(), LINE_STYLES.get(canmat.line or "", "")) if canmat else T("not rated", "dim"))
+        console.print(rating)
+        if others:
+            mark = f" {DISAGREE_MARK}" if opt.guidelines_disagree() else ""
+            console.print(T("   Other: " + "; ".join(other_label(r) for r in others) + mark))
+        if opt.figures:
+            console.print(T("   Key figure: " + figure_label(opt)))
+        console.print(Text("   Refs: " + fmt_numbers(row_citations(opt, cites)), style="dim"))
+    _options_footer(kb, env, console, cites, shown)
+
+
+def _options_footer(kb: KnowledgeBase, env: Env, console: Console, cites: Citations, shown: list) -> None:  # type: ignore[type-arg]
+    console.print(_rule("References"))
+    for n, ref in cites.references():
+        console.print(ref_text(n, ref))
+    console.print(_rule("Legend"))
+    for line in legend_lines(kb, shown):
+        console.print(Text(clean(line), style="dim"))
+    for line in _footer_block(kb, env):
+        console.print(line)
+
+
 def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
     console = make_console(env)
     console.print(Text(f"Options for treatment-resistant depression: {result.query.describe()}", style="bold"))
@@ -98,16 +134,19 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
         return
 
     cites = Citations(kb)
-    schemes: set[str] = set()
+    shown: list = []  # type: ignore[type-arg]
+    if env.width < CARD_WIDTH:
+        _option_cards(result, kb, env, console, cites, shown)
+        return
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False, header_style="bold")
-    table.add_column("Option", overflow="fold", ratio=3, min_width=14)
-    table.add_column("CANMAT 2023", overflow="fold", ratio=2, min_width=11)
-    table.add_column("Other guidelines", overflow="fold", ratio=3, min_width=12)
-    table.add_column("Key figure", overflow="fold", ratio=3, min_width=12)
-    table.add_column("Refs", overflow="fold", ratio=1, min_width=4)
+    table.add_column("Option", overflow="fold", ratio=4, min_width=14)
+    table.add_column("CANMAT 2023", overflow="fold", ratio=3, min_width=11)
+    table.add_column("Other guidelines", overflow="fold", ratio=4, min_width=12)
+    table.add_column("Key figure", overflow="fold", ratio=5, min_width=12)
+    table.add_column("Refs", overflow="fold", ratio=1, min_width=5)
     for opt in result.options:
         canmat, others = row_ratings(opt)
-        schemes.update(r.scheme for r in ([canmat] if canmat else []) + others)
+        shown.extend(([canmat] if canmat else []) + others)
         name = T(opt.name, "bold")
         name.append("\n" + opt.family, style="dim")
         rating = T(canmat.label(), LINE_STYLES.get(canmat.line or "", "")) if canmat else T("not rated", "dim")
@@ -116,15 +155,7 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
             other.append(f" {DISAGREE_MARK}", style="bold red")
         table.add_row(name, rating, other, T(figure_label(opt)), Text(fmt_numbers(row_citations(opt, cites))))
     console.print(table)
-
-    console.print(_rule("References"))
-    for n, ref in cites.references():
-        console.print(ref_text(n, ref))
-    console.print(_rule("Legend"))
-    for line in legend_lines(kb, schemes):
-        console.print(Text(clean(line), style="dim"))
-    for line in _footer_block(kb, env):
-        console.print(line)
+    _options_footer(kb, env, console, cites, shown)
 
 
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
@@ -159,22 +190,16 @@ def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
             console.print(
                 Text(f"{DISAGREE_MARK} The guidelines disagree on this option; each rating is shown as given.", "bold red")
             )
-        t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-        t.add_column("Source", overflow="fold", ratio=2, min_width=10)
-        t.add_column("Rating", overflow="fold", ratio=2, min_width=10)
-        t.add_column("Statement", overflow="fold", ratio=6)
-        t.add_column("Where", overflow="fold", ratio=2, min_width=8)
         for r in opt.recommendations:
-            stmt = T(r.statement)
+            head = T("• " + SCHEME_TITLES[r.scheme], "bold")
+            head.append(clean(c(r.source)))
+            head.append(" · ")
+            head.append(clean(r.label()), style=LINE_STYLES.get(r.line or "", "bold"))
+            head.append(" · " + clean(r.where), style="dim")
+            console.print(head)
+            console.print(T("  " + r.statement))
             if r.note:
-                stmt.append("\n" + clean(r.note), style="italic dim")
-            t.add_row(
-                T(SCHEME_TITLES[r.scheme] + c(r.source)),
-                T(r.label(), LINE_STYLES.get(r.line or "", "")),
-                stmt,
-                T(r.where, "dim"),
-            )
-        console.print(t)
+                console.print(T("  Note: " + r.note, "italic dim"))
 
     if opt.figures:
         console.print(_rule("Key figures"))
@@ -212,6 +237,9 @@ def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
     console.print(_rule("References"))
     for n, ref in cites.references():
         console.print(ref_text(n, ref))
+    console.print(_rule("Legend"))
+    for line in legend_lines(kb, opt.recommendations):
+        console.print(Text(clean(line), style="dim"))
     console.print(Text(f"Last reviewed {opt.last_reviewed.isoformat()}. How options are ordered: {RANKING_EXPLANATION}", "dim"))
     for line in _footer_block(kb, env):
         console.print(line)
@@ -242,3 +270,48 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     console.print(t)
     for line in _footer_block(kb, env):
         console.print(line)
+
+
+def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
+    from .common import compare_rows
+
+    console = make_console(env)
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", show_lines=True)
+    t.add_column("", style="bold", overflow="fold", ratio=2, min_width=10)
+    for o in opts:
+        t.add_column(clean(o.name), overflow="fold", ratio=5)
+    for name, cells in compare_rows(opts, kb):
+        if name != "Name":  # the column headers already name the options
+            t.add_row(Text(name), *[T(c) for c in cells])
+    console.print(t)
+    cited: list[str] = []
+    for o in opts:
+        cited += [r for r in o.cited_ids() if r not in cited]
+    console.print(_rule("References"))
+    for rid in cited:
+        ref = kb.reference(rid)
+        line = Text(f"{rid}: ", style="bold")
+        line.append_text(ref_text(0, ref)[4:])
+        console.print(line)
+    for line in _footer_block(kb, env):
+        console.print(line)
+
+
+def search(hits: list, kb: KnowledgeBase, env: Env) -> None:  # type: ignore[type-arg]
+    from .common import search_snippet
+
+    console = make_console(env)
+    if not hits:
+        console.print(Text("No option or reference mentions that."))
+        return
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", title=f"{len(hits)} matches")
+    t.add_column("Where", overflow="fold", ratio=2, min_width=12)
+    t.add_column("Field", overflow="fold", ratio=2, min_width=10, style="dim")
+    t.add_column("Text", overflow="fold", ratio=6)
+    for h in hits:
+        before, match, after = search_snippet(h.text, env.search_text)
+        text = Text(clean(before))
+        text.append(clean(match), style="bold reverse")
+        text.append(clean(after))
+        t.add_row(Text(f"{h.kind} {h.id}"), Text(h.field), text)
+    console.print(t)
