@@ -53,7 +53,10 @@ def make_console(env: Env, stderr: bool = False) -> Console:
 
 
 def T(text: object, style: str | Style = "") -> Text:
-    return Text(clean(text), style=style)
+    """Knowledge-base text as a Text whose style covers only itself (not what is appended later)."""
+    out = Text()
+    out.append(clean(text), style=style or None)
+    return out
 
 
 def link(text: str, url: str | None) -> Text:
@@ -61,7 +64,7 @@ def link(text: str, url: str | None) -> Text:
 
 
 def ref_text(n: int, ref: Reference) -> Text:
-    out = Text(f"[{n}] ", style="bold")
+    out = T(f"[{n}] ", "bold")
     out.append(clean(ref.vancouver()))
     if ref.doi:
         out.append(" doi:")
@@ -94,7 +97,7 @@ def _option_cards(result: OptionsResult, kb: KnowledgeBase, env: Env, console: C
     for i, opt in enumerate(result.options, 1):
         canmat, others = row_ratings(opt)
         shown.extend(([canmat] if canmat else []) + others)
-        head = Text(f"{i}. ", style="bold")
+        head = T(f"{i}. ", "bold")
         head.append(clean(opt.name), style="bold")
         head.append(f"  {opt.family}", style="dim")
         console.print(head)
@@ -290,7 +293,7 @@ def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
     console.print(_rule("References"))
     for rid in cited:
         ref = kb.reference(rid)
-        line = Text(f"{rid}: ", style="bold")
+        line = T(f"{rid}: ", "bold")
         line.append_text(ref_text(0, ref)[4:])
         console.print(line)
     for line in _footer_block(kb, env):
