@@ -128,6 +128,7 @@ class Document:
     path: Path
     data: Any
     positions: dict[int, dict[object, tuple[int, int]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # accepted oddities, reported by `trd validate`
 
     def locate(self, loc: tuple[object, ...]) -> tuple[int, int] | None:
         """Line and column of the deepest part of `loc` that exists in the file."""
@@ -227,8 +228,17 @@ def read_yaml(path: Path, kind: str = "knowledge-base file") -> Document:
         raise KnowledgeBaseError(f"{shown}: expected a YAML file, found a folder.") from None
     except OSError as exc:
         raise KnowledgeBaseError(f"{shown}: cannot read the {kind}: {exc.strerror}.") from None
+    notes: list[str] = []
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise KnowledgeBaseError(
+            f"{shown}:1: the {kind} is UTF-16 (it starts with a UTF-16 byte-order mark).",
+            hint="Save the file as UTF-8.",
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+        notes.append("the file starts with a UTF-8 byte-order mark; it was ignored, but remove it")
+    if not raw.strip():
+        return Document(path, None, {-1: {"root": (1, 1)}}, notes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -242,7 +252,10 @@ def read_yaml(path: Path, kind: str = "knowledge-base file") -> Document:
     loader = _LOADER(text)
     loader.trd_positions = {}
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, shown, kind)
+        data = loader.construct_document(node) if node is not None else None
     except DuplicateKeyError as exc:
         raise KnowledgeBaseError(
             f"{shown}:{exc.second[0]}:{exc.second[1]}: duplicate key '{exc.key}' "
@@ -250,12 +263,65 @@ def read_yaml(path: Path, kind: str = "knowledge-base file") -> Document:
             hint="Remove or rename one of the two keys.",
         ) from None
     except yaml.YAMLError as exc:
-        raise KnowledgeBaseError(_yaml_message(shown, exc, kind), hint=_yaml_hint(exc)) from None
+        raise KnowledgeBaseError(_yaml_message(shown, exc, kind), hint=_yaml_hint(exc, text)) from None
     finally:
         loader.dispose()
     positions = loader.trd_positions
     positions[-1] = {"root": (1, 1)}
-    return Document(path, data, positions)
+    return Document(path, data, positions, notes)
+
+
+MAX_EXPANDED_NODES = 2_000_000
+
+
+def _check_expansion(root: Any, shown: str, kind: str) -> None:
+    """Refuse alias bombs and recursive aliases before anything is built from the node graph.
+
+    YAML aliases let a few lines stand for billions of values ("billion laughs"). The composed
+    graph shares each anchored node, so its expanded size is counted once per distinct node.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            total = 1 + sum(sizes[id(c)] for c in children)
+            in_progress.discard(key)
+            sizes[key] = total
+            if total > MAX_EXPANDED_NODES:
+                mark = node.start_mark
+                raise KnowledgeBaseError(
+                    f"{shown}:{mark.line + 1}:{mark.column + 1}: the {kind} expands to more than "
+                    f"{MAX_EXPANDED_NODES:,} values through YAML aliases (an alias bomb?).",
+                    hint="Write the values out, or use fewer nested aliases (*name).",
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in in_progress:
+            mark = node.start_mark
+            raise KnowledgeBaseError(
+                f"{shown}:{mark.line + 1}:{mark.column + 1}: the {kind} has a recursive YAML alias "
+                "(a value that contains itself).",
+                hint="Remove the alias (*name) that refers back to its own anchor (&name).",
+            )
+        in_progress.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) not in sizes:
+                stack.append((child, False))
+
+
+def _children(node: Any) -> list[Any]:
+    value = node.value
+    if isinstance(value, list):
+        if value and isinstance(value[0], tuple):
+            return [part for pair in value for part in pair]
+        return list(value)
+    return []
 
 
 def _yaml_message(shown: str, exc: Any, kind: str) -> str:
@@ -267,10 +333,16 @@ def _yaml_message(shown: str, exc: Any, kind: str) -> str:
     return f"{where}: the {kind} is not valid YAML: {detail}."
 
 
-def _yaml_hint(exc: Any) -> str:
+def _yaml_hint(exc: Any, text: str = "") -> str:
     problem = str(getattr(exc, "problem", "") or "")
-    if "\\t" in problem or "tab" in problem:
-        return "YAML indentation must use spaces, not tabs."
+    mark = getattr(exc, "problem_mark", None)
+    at = ""
+    if mark is not None:
+        lines = text.splitlines()
+        if 0 <= mark.line < len(lines):
+            at = lines[mark.line][mark.column : mark.column + 1] or lines[mark.line][:1]
+    if "\\t" in problem or "tab" in problem or at == "\t":
+        return "YAML indentation must use spaces, not tabs: replace the tab at that line with spaces."
     return "Check the indentation and quoting around that line; a value containing ': ' or '#' needs quotes."
 
 
@@ -316,7 +388,7 @@ def _locate(documents: dict[str, Document], option_origin: list[tuple[str, int]]
 def load(path: str | os.PathLike[str] | None = None) -> Loaded:
     """Load and validate a knowledge base; raise KnowledgeBaseError listing every problem."""
     loaded, issues = load_report(path)
-    if issues or loaded is None:
+    if loaded is None:
         errors = [i for i in issues if i.severity == "error"]
         count = len(errors)
         raise KnowledgeBaseError(
@@ -363,6 +435,8 @@ def load_report(path: str | os.PathLike[str] | None = None) -> tuple[Loaded | No
                 issues.append(Issue(exc.message, None, hint=exc.hint, check="yaml"))
                 continue
             documents[key] = doc
+            for note in doc.notes:
+                issues.append(Issue(note, doc.location(()), severity="warning", check="yaml"))
             problem = _shape_problem(doc, group)
             if problem:
                 issues.append(problem)
@@ -371,7 +445,7 @@ def load_report(path: str | os.PathLike[str] | None = None) -> tuple[Loaded | No
                 parsed[key] = wanted[group].model_validate(doc.data)
             except ValidationError as exc:
                 issues.extend(_pydantic_issues(exc, doc))
-    if issues:
+    if any(i.severity == "error" for i in issues):
         return None, issues
 
     option_origin: list[tuple[str, int]] = []
@@ -398,7 +472,7 @@ def load_report(path: str | os.PathLike[str] | None = None) -> tuple[Loaded | No
             )
         )
     loaded = Loaded(root, kb, documents, option_origin, all_files)
-    return (None if issues else loaded), issues
+    return (None if any(i.severity == "error" for i in issues) else loaded), issues
 
 
 def _shape_problem(doc: Document, group: str) -> Issue | None:

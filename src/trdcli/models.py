@@ -505,8 +505,19 @@ class KnowledgeBase(Model):
             else:
                 ref_ids[ref.id] = i
 
+        option_ids: dict[str, int] = {}
         names: dict[str, tuple[str, int]] = {}
         for i, opt in enumerate(self.options):
+            if opt.id in option_ids:
+                problems.append(
+                    Problem(
+                        path=("options", i, "id"),
+                        message=f"duplicate option id '{opt.id}' (first defined as option #{option_ids[opt.id] + 1})",
+                        hint="each option is defined once; merge the two entries",
+                    )
+                )
+                continue
+            option_ids[opt.id] = i
             for j, name in enumerate(opt.names()):
                 key = normalise(name)
                 owner = names.get(key)
