@@ -16,9 +16,16 @@ import typer
 
 from . import __version__
 from .render import DataFormat, RefsFormat, ValidateFormat
-from .vocab import FAMILIES
+from .vocab import CONTEXTS, EFFECT_TAGS, FAMILIES
 
-FamilyChoice = enum.Enum("FamilyChoice", {f.replace("-", "_"): f for f in FAMILIES}, type=str)  # type: ignore[misc]
+
+def _choices(name: str, values: tuple[str, ...]) -> type[enum.Enum]:
+    return enum.Enum(name, {v.replace("-", "_"): v for v in values}, type=str)  # type: ignore[return-value]
+
+
+FamilyChoice = _choices("FamilyChoice", FAMILIES)
+ContextChoice = _choices("ContextChoice", CONTEXTS)
+EffectChoice = _choices("EffectChoice", EFFECT_TAGS)
 
 
 class LineChoice(str, enum.Enum):
@@ -192,6 +199,8 @@ def main_callback(
     epilog=(
         "Examples:  trd options --prior-trials 2  ·  trd options -n 1  ·  "
         "trd options -n 2 --family augmentation --family neuromodulation  ·  "
+        "trd options -n 2 --context psychotic-features --avoid weight-gain  ·  "
+        "trd options -n 2 -c older-adult -a sedation --strict  ·  "
         "trd options --line first --format markdown  ·  trd options -n 2 --format json | jq '.options[].id'"
     )
 )
@@ -223,6 +232,32 @@ def options(
         Optional[LineChoice],
         typer.Option("--line", "-l", help="Only options CANMAT 2023 rates at this line.", show_default=False),
     ] = None,
+    context: Annotated[
+        Optional[list[ContextChoice]],  # type: ignore[valid-type]
+        typer.Option(
+            "--context",
+            "-c",
+            metavar="CONTEXT",
+            help="Patient context (repeat for several): " + ", ".join(CONTEXTS) + ". Marks what guidelines "
+            "favour earlier, caution or contraindicate, and says why.",
+            show_default=False,
+        ),
+    ] = None,
+    avoid: Annotated[
+        Optional[list[EffectChoice]],  # type: ignore[valid-type]
+        typer.Option(
+            "--avoid",
+            "-a",
+            metavar="EFFECT",
+            help="Adverse effect to avoid (repeat for several): " + ", ".join(EFFECT_TAGS[:9]) + ", and others. "
+            "Options with a sourced record of it are flagged.",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Hide options flagged by --avoid or contraindicated in a --context.", show_default=False),
+    ] = False,
     fmt: FormatOption = None,
     pager: PagerOption = False,
     kb: KbOption = None,
@@ -237,6 +272,9 @@ def options(
             prior_trials=prior_trials,
             families=tuple(f.value for f in family or ()),
             line=line.value if line else None,
+            contexts=tuple(c.value for c in context or ()),
+            avoid=tuple(a.value for a in avoid or ()),
+            strict=strict,
         )
         result = query.select(base, q)
         with output("options", fmt, pager) as (render, env):

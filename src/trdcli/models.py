@@ -426,6 +426,14 @@ class Definition(Model):
     source: Slug
 
 
+class ContextNote(Model):
+    """What the sources say about a patient context as a whole (shown whenever it is asked for)."""
+
+    context: Context
+    text: Text
+    source: Slug
+
+
 class Meta(Model):
     """data/kb.yaml: what the knowledge base is and when it was last reviewed."""
 
@@ -435,6 +443,7 @@ class Meta(Model):
     scope: Text
     disclaimer: Short
     definitions: list[Definition] = Field(default_factory=list)
+    context_notes: list[ContextNote] = Field(default_factory=list)
     coverage: list[Short] = Field(
         default_factory=list,
         description="Names that must resolve to an option (the curated coverage list).",
@@ -555,6 +564,15 @@ class KnowledgeBase(Model):
                         hint=_suggest_hint(d.source, ref_ids),
                     )
                 )
+        for i, n in enumerate(self.meta.context_notes):
+            if n.source not in ref_ids:
+                problems.append(
+                    Problem(
+                        path=("meta", "context_notes", i, "source"),
+                        message=f"the {n.context} note cites reference '{n.source}', which is not in references.yaml",
+                        hint=_suggest_hint(n.source, ref_ids),
+                    )
+                )
         seen_schemes: set[str] = set()
         for i, s in enumerate(self.schemes):
             if s.id in seen_schemes:
@@ -601,7 +619,7 @@ class KnowledgeBase(Model):
         for opt in self.options:
             for rid in opt.cited_ids():
                 out.setdefault(rid, []).append(opt.id)
-        for d in self.meta.definitions:
+        for d in [*self.meta.definitions, *self.meta.context_notes]:
             if "kb" not in out.setdefault(d.source, []):
                 out[d.source].append("kb")
         for s in self.schemes:

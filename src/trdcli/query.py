@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .errors import UsageError
-from .models import CANMAT_LINES, FAMILIES, KnowledgeBase, Option, normalise
+from .models import CANMAT_LINES, CONTEXTS, EFFECT_TAGS, FAMILIES, KnowledgeBase, Option, normalise
 
 TRD_THRESHOLD = 2
 
@@ -20,6 +20,9 @@ class OptionsQuery:
     prior_trials: int | None = None
     families: tuple[str, ...] = ()
     line: str | None = None  # CANMAT 2023 line, exact
+    contexts: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    strict: bool = False  # hide options flagged for an avoided effect or contraindicated in a context
 
     def describe(self) -> str:
         parts = []
@@ -29,10 +32,44 @@ class OptionsQuery:
             parts.append("family " + " or ".join(self.families))
         if self.line:
             parts.append(f"CANMAT 2023 {self.line}-line")
+        if self.contexts:
+            parts.append("context " + ", ".join(self.contexts))
+        if self.avoid:
+            parts.append("avoiding " + ", ".join(self.avoid) + (" (strict)" if self.strict else ""))
         return "; ".join(parts) if parts else "all options"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"prior_trials": self.prior_trials, "families": list(self.families), "line": self.line}
+        return {
+            "prior_trials": self.prior_trials,
+            "families": list(self.families),
+            "line": self.line,
+            "contexts": list(self.contexts),
+            "avoid": list(self.avoid),
+            "strict": self.strict,
+        }
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Why an option is marked for this patient: a context rule or an adverse effect to avoid."""
+
+    kind: str  # earlier | caution | contraindicated | avoid
+    about: str  # the context or the effect
+    text: str
+    source: str
+
+    @property
+    def symbol(self) -> str:
+        return FLAG_SYMBOLS[self.kind]
+
+
+FLAG_SYMBOLS = {"earlier": "↑", "caution": "!", "contraindicated": "✗", "avoid": "⚠"}
+FLAG_WORDS = {
+    "earlier": "favoured earlier",
+    "caution": "caution",
+    "contraindicated": "contraindicated",
+    "avoid": "has an effect to avoid",
+}
 
 
 @dataclass
@@ -42,6 +79,22 @@ class OptionsResult:
     notes: list[str] = field(default_factory=list)
     relax: list[str] = field(default_factory=list)  # suggestions when nothing matched
     total: int = 0
+    flags: dict[str, list[Flag]] = field(default_factory=dict)  # option id -> flags, for contexts/avoid
+    context_notes: list[Any] = field(default_factory=list)  # meta.context_notes for the contexts asked
+    hidden: list[str] = field(default_factory=list)  # ids hidden by --strict
+
+    def flags_for(self, opt: Option) -> list[Flag]:
+        return self.flags.get(opt.id, [])
+
+
+def flags_of(opt: Option, contexts: tuple[str, ...], avoid: tuple[str, ...]) -> list[Flag]:
+    out = [Flag(r.effect, r.context, r.text, r.source) for r in opt.contexts if r.context in contexts]
+    for a in opt.adverse_effects:
+        for tag in a.tags:
+            if tag in avoid:
+                out.append(Flag("avoid", tag, a.effect, a.source))
+    order = {"contraindicated": 0, "avoid": 1, "caution": 2, "earlier": 3}
+    return sorted(out, key=lambda f: order[f.kind])
 
 
 def select(kb: KnowledgeBase, q: OptionsQuery) -> OptionsResult:
@@ -61,8 +114,28 @@ def select(kb: KnowledgeBase, q: OptionsQuery) -> OptionsResult:
             return False
         return True
 
+    for ctx in q.contexts:
+        if ctx not in CONTEXTS:
+            raise UsageError(f"Unknown context '{ctx}'.", hint=f"Contexts: {', '.join(CONTEXTS)}.")
+    for eff in q.avoid:
+        if eff not in EFFECT_TAGS:
+            raise UsageError(f"Unknown effect '{eff}'.", hint=f"Effects: {', '.join(EFFECT_TAGS)}.")
+
     chosen = sorted((o for o in kb.options if fits(o)), key=Option.rank_key)
-    result = OptionsResult(q, chosen, total=len(kb.options))
+    flags = {o.id: fl for o in chosen if (fl := flags_of(o, q.contexts, q.avoid))}
+    hidden: list[str] = []
+    if q.strict:
+        hidden = [o.id for o in chosen if any(f.kind in ("avoid", "contraindicated") for f in flags.get(o.id, []))]
+        chosen = [o for o in chosen if o.id not in hidden]
+    if q.contexts:
+        # Within the usual order: first what a guideline favours in this situation, last what it contraindicates.
+        def group(o: Option) -> int:
+            kinds = {f.kind for f in flags.get(o.id, [])}
+            return 2 if "contraindicated" in kinds else 0 if "earlier" in kinds else 1
+
+        chosen = sorted(chosen, key=group)
+    result = OptionsResult(q, chosen, total=len(kb.options), flags=flags, hidden=hidden)
+    result.context_notes = [n for n in kb.meta.context_notes if n.context in q.contexts]
     if q.prior_trials is not None and q.prior_trials < TRD_THRESHOLD:
         n = q.prior_trials
         result.notes.append(

@@ -11,8 +11,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
+from ..query import FLAG_SYMBOLS, FLAG_WORDS
+
 if TYPE_CHECKING:
     from ..models import KnowledgeBase, Option, Recommendation, Reference
+    from ..query import OptionsResult
 
 SCHEME_TITLES = {
     "canmat-2023": "CANMAT 2023",
@@ -244,3 +247,30 @@ def search_snippet(text: str, needle: str, context: int = 70) -> tuple[str, str,
         text[i : i + len(key)],
         text[i + len(key) : end] + ("…" if end < len(text) else ""),
     )
+
+
+def flag_labels(opt: Option, result: OptionsResult, cites: Citations) -> list[str]:
+    """Compact markers for the table: '↑ psychotic-features [1,3]', '⚠ weight-gain [5]'."""
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for f in result.flags_for(opt):
+        grouped.setdefault((f.kind, f.about), []).append(cites.cite(f.source))
+    return [f"{FLAG_SYMBOLS[k]} {about} [{fmt_numbers(nums)}]" for (k, about), nums in grouped.items()]
+
+
+def flag_reasons(result: OptionsResult) -> list[tuple[str, str, str, str, list[str]]]:
+    """Each distinct reason once, with the options it marks: (kind, about, text, source, names)."""
+    reasons: dict[tuple[str, str, str, str], list[str]] = {}
+    for opt in result.options:
+        for f in result.flags_for(opt):
+            names = reasons.setdefault((f.kind, f.about, f.text, f.source), [])
+            if opt.name not in names:
+                names.append(opt.name)
+    order = {"contraindicated": 0, "avoid": 1, "caution": 2, "earlier": 3}
+    return sorted(((k, a, t, s, n) for (k, a, t, s), n in reasons.items()), key=lambda r: (r[1], order[r[0]]))
+
+
+def flag_legend(result: OptionsResult) -> str:
+    if not (result.query.contexts or result.query.avoid):
+        return ""
+    parts = [f"{FLAG_SYMBOLS[k]} {FLAG_WORDS[k]}" for k in ("earlier", "caution", "contraindicated", "avoid")]
+    return "Markers: " + "; ".join(parts) + "."

@@ -19,7 +19,7 @@ def _write(env: Env, header: list[str], rows: list[list[Any]]) -> None:
         writer.writerow(["" if v is None else clean(v) for v in row])
 
 
-def _option_row(rank: int, opt: Option) -> list[Any]:
+def _option_row(rank: int, opt: Option, result: OptionsResult | None = None) -> list[Any]:
     canmat, others = row_ratings(opt)
     fig = key_figure(opt)
     return [
@@ -36,17 +36,18 @@ def _option_row(rank: int, opt: Option) -> list[Any]:
         figure_label(opt),
         fig.source if fig else "",
         " ".join(opt.cited_ids()),
+        "; ".join(f"{f.kind}:{f.about} [{f.source}]" for f in result.flags_for(opt)) if result else "",
     ]
 
 
 OPTION_HEADER = [
     "rank", "id", "name", "family", "min_prior_trials", "canmat_2023_line", "canmat_2023_level",
-    "canmat_2023", "other_guidelines", "guidelines_disagree", "key_figure", "key_figure_source", "sources",
+    "canmat_2023", "other_guidelines", "guidelines_disagree", "key_figure", "key_figure_source", "sources", "flags",
 ]
 
 
 def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
-    _write(env, OPTION_HEADER, [_option_row(i, o) for i, o in enumerate(result.options, 1)])
+    _write(env, OPTION_HEADER, [_option_row(i, o, result) for i, o in enumerate(result.options, 1)])
 
 
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:

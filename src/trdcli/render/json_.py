@@ -93,7 +93,13 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
             "notes": result.notes,
             "relax": result.relax,
             "ranking": RANKING_EXPLANATION,
-            "options": [option_dict(kb, o) for o in result.options],
+            "options": [
+                option_dict(kb, o)
+                | {"flags": [{"kind": f.kind, "about": f.about, "text": f.text, "source": f.source} for f in result.flags_for(o)]}
+                for o in result.options
+            ],
+            "context_notes": [n.model_dump(mode="json") for n in result.context_notes],
+            "hidden": result.hidden,
             "disclaimer": kb.meta.disclaimer,
         },
         env,

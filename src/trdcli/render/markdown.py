@@ -8,6 +8,11 @@ from typing import TYPE_CHECKING, Any
 from ..models import RANKING_EXPLANATION
 from .common import (
     DISAGREE_MARK,
+    FLAG_SYMBOLS,
+    FLAG_WORDS,
+    flag_labels,
+    flag_legend,
+    flag_reasons,
     SCHEME_TITLES,
     Citations,
     Env,
@@ -58,16 +63,29 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
             canmat, others = row_ratings(opt)
             shown.extend(([canmat] if canmat else []) + others)
             mark = f" {DISAGREE_MARK}" if opt.guidelines_disagree() else ""
+            refs = fmt_numbers(row_citations(opt, cites))
+            marks = "".join(f" {esc(label)}" for label in flag_labels(opt, result, cites))
             cells = [
-                f"**{esc(opt.name)}**",
+                f"**{esc(opt.name)}**{marks}",
                 esc(opt.family),
                 esc(canmat.label()) if canmat else "not rated",
                 esc("; ".join(other_label(r) for r in others)) + mark,
                 esc(figure_label(opt)),
-                fmt_numbers(row_citations(opt, cites)),
+                refs,
             ]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
+        if result.query.contexts or result.query.avoid:
+            out += ["## For this patient", ""]
+            out += [f"- {note.context}: {esc(note.text)} [{cites.cite(note.source)}]" for note in result.context_notes]
+            for kind, about, text, source, names in flag_reasons(result):
+                out.append(
+                    f"- {FLAG_SYMBOLS[kind]} {about} ({FLAG_WORDS[kind]}): **{esc(', '.join(names))}**. "
+                    f"{esc(text)} [{cites.cite(source)}]"
+                )
+            if result.hidden:
+                out.append(f"- Hidden by --strict: {esc(', '.join(result.hidden))}.")
+            out += ["", esc(flag_legend(result)), ""]
         out += ["## References", ""] + [ref_line(n, r) for n, r in cites.references()] + [""]
         out += ["## Legend", ""] + [f"- {esc(line)}" for line in legend_lines(kb, shown)] + [""]
         out += [f"Order: {esc(RANKING_EXPLANATION)}", ""]

@@ -13,6 +13,11 @@ from rich.text import Text
 from ..models import RANKING_EXPLANATION
 from .common import (
     DISAGREE_MARK,
+    FLAG_SYMBOLS,
+    FLAG_WORDS,
+    flag_labels,
+    flag_legend,
+    flag_reasons,
     SCHEME_TITLES,
     Citations,
     Env,
@@ -109,8 +114,32 @@ def _option_cards(result: OptionsResult, kb: KnowledgeBase, env: Env, console: C
             console.print(T("   Other: " + "; ".join(other_label(r) for r in others) + mark))
         if opt.figures:
             console.print(T("   Key figure: " + figure_label(opt)))
-        console.print(Text("   Refs: " + fmt_numbers(row_citations(opt, cites)), style="dim"))
+        refs = fmt_numbers(row_citations(opt, cites))
+        for label in flag_labels(opt, result, cites):
+            console.print(T("   " + label, FLAG_STYLES[label[0]]))
+        console.print(Text("   Refs: " + refs, style="dim"))
+    _patient_section(result, console, cites)
     _options_footer(kb, env, console, cites, shown)
+
+
+FLAG_STYLES = {"↑": "green", "!": "yellow", "✗": "bold red", "⚠": "magenta"}
+
+
+def _patient_section(result: OptionsResult, console: Console, cites: Citations) -> None:
+    """Why options are marked for this patient: each reason once, with what it marks, cited."""
+    if not (result.query.contexts or result.query.avoid):
+        return
+    console.print(_rule("For this patient"))
+    for note in result.context_notes:
+        console.print(T(f"{note.context}: {note.text} [{cites.cite(note.source)}]"))
+    for kind, about, text, source, names in flag_reasons(result):
+        line = T(f"{FLAG_SYMBOLS[kind]} {about} ({FLAG_WORDS[kind]}): ", FLAG_STYLES[FLAG_SYMBOLS[kind]])
+        line.append(clean(", ".join(names)), style="bold")
+        line.append(clean(f". {text} [{cites.cite(source)}]"))
+        console.print(line)
+    if result.hidden:
+        console.print(T(f"Hidden by --strict: {', '.join(result.hidden)}.", "dim"))
+    console.print(T(flag_legend(result), "dim"))
 
 
 def _options_footer(kb: KnowledgeBase, env: Env, console: Console, cites: Citations, shown: list) -> None:  # type: ignore[type-arg]
@@ -150,14 +179,18 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
     for opt in result.options:
         canmat, others = row_ratings(opt)
         shown.extend(([canmat] if canmat else []) + others)
+        refs = Text(fmt_numbers(row_citations(opt, cites)))
         name = T(opt.name, "bold")
         name.append("\n" + opt.family, style="dim")
+        for label in flag_labels(opt, result, cites):
+            name.append("\n" + label, style=FLAG_STYLES[label[0]])
         rating = T(canmat.label(), LINE_STYLES.get(canmat.line or "", "")) if canmat else T("not rated", "dim")
         other = Text("\n".join(clean(other_label(r)) for r in others))
         if opt.guidelines_disagree():
             other.append(f" {DISAGREE_MARK}", style="bold red")
-        table.add_row(name, rating, other, T(figure_label(opt)), Text(fmt_numbers(row_citations(opt, cites))))
+        table.add_row(name, rating, other, T(figure_label(opt)), refs)
     console.print(table)
+    _patient_section(result, console, cites)
     _options_footer(kb, env, console, cites, shown)
 
 
