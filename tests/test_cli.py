@@ -67,7 +67,7 @@ def test_bad_flag_values_exit_2(run) -> None:
 def test_options_json_contract(run) -> None:
     data = json.loads(run("options", "-n", "2", "--format", "json").output)
     assert {"schema_version", "kb_version", "kb_reviewed", "query", "options", "disclaimer"} <= set(data)
-    assert data["query"] == {"prior_trials": 2, "families": [], "line": None}
+    assert data["query"] == {"prior_trials": 2, "families": [], "line": None, "contexts": [], "avoid": [], "strict": False}
     assert data["kb_version"] == "1.0" and data["kb_reviewed"] == "2026-01-15"
     alpha = data["options"][0]
     assert alpha["id"] == "alpha"
