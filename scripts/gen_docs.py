@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["options", "show", "compare", "search", "refs", "validate", "schema"]
+COMMANDS = ["options", "show", "stage", "compare", "search", "refs", "validate", "schema"]
 SCREENSHOTS = {
     "options.svg": ["options", "--prior-trials", "2", "--family", "augmentation", "--format", "table"],
     "show-esketamine.svg": ["show", "esketamine", "--format", "table"],

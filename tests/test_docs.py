@@ -48,13 +48,15 @@ def test_every_command_is_documented_and_has_help() -> None:
 def _runnable(command: str) -> list[str] | None:
     """The argv of a documented `trd ...` example, without pipes or redirections; None for templates."""
     command = re.split(r"\s[|>]\s?", command)[0].strip()
-    if re.search(r"\b(NAME|PATH|TEXT|KIND|N|F|A B|C \.\.\.)\b|\[|\.\.\.|--kb|--install-completion", command):
+    if re.search(r"\b(NAME|PATH|TEXT|KIND|FILE|EFFECT|N|F|C|A B|C \.\.\.)\b|\[|\.\.\.|--kb|--install-completion", command):
         return None
     argv = shlex.split(command)
     if not argv or argv[0] != "trd" or "my-kb" in command:
         return None  # not an example, or an example about the reader's own files
     if len(argv) >= 2 and argv[1] in ("show", "compare", "search") and (len(argv) == 2 or argv[2].startswith("-")):
         return None  # a mention of the command, not a runnable example
+    if len(argv) >= 2 and argv[1] == "stage" and "--history" not in argv:
+        return None
     return argv[1:]
 
 
@@ -80,13 +82,15 @@ def _help_examples() -> list[list[str]]:
 
 
 @pytest.mark.parametrize("argv", _readme_examples(), ids=" ".join)
-def test_readme_example_runs(argv: list[str]) -> None:
+def test_readme_example_runs(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # examples name files of the repository, such as examples/history.yaml
     result = runner.invoke(app, argv)
     assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("argv", _help_examples(), ids=" ".join)
-def test_help_example_runs(argv: list[str]) -> None:
+def test_help_example_runs(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
     result = runner.invoke(app, argv)
     assert result.exit_code == 0, result.output
 

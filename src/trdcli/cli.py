@@ -39,6 +39,25 @@ class SchemaKind(str, enum.Enum):
     references = "references"
     evidence = "evidence"
     kb = "kb"
+    history = "history"
+
+
+class StagingChoice(str, enum.Enum):
+    maudsley = "maudsley"
+    mgh = "mgh"
+    thase_rush = "thase-rush"
+    trd_definition = "trd-definition"
+
+
+HistoryOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--history",
+        metavar="FILE",
+        help="A treatment-history YAML file (see the README): the failed adequate trials and the contexts come from it.",
+        show_default=False,
+    ),
+]
 
 
 app = typer.Typer(
@@ -258,6 +277,7 @@ def options(
         bool,
         typer.Option("--strict", help="Hide options flagged by --avoid or contraindicated in a --context.", show_default=False),
     ] = False,
+    history: HistoryOption = None,
     fmt: FormatOption = None,
     pager: PagerOption = False,
     kb: KbOption = None,
@@ -267,12 +287,29 @@ def options(
     with guarded(debug):
         from . import query
 
+        contexts = tuple(c.value for c in context or ())
+        if history is not None:
+            from . import kb as kbmod
+            from .errors import UsageError
+            from .staging import trd_definition
+
+            if prior_trials is not None:
+                raise UsageError(
+                    "Give --prior-trials or --history, not both.",
+                    hint="--history counts the failed adequate trials from the file.",
+                )
+            hist = kbmod.load_history(history)
+            prior_trials = trd_definition(hist)["counted_trials"]
+            recorded = list(hist.contexts)
+            if hist.episode.severity == "severe-with-psychosis":
+                recorded.append("psychotic-features")
+            contexts = tuple(dict.fromkeys([*contexts, *recorded]))
         base = _load(kb)
         q = query.OptionsQuery(
             prior_trials=prior_trials,
             families=tuple(f.value for f in family or ()),
             line=line.value if line else None,
-            contexts=tuple(c.value for c in context or ()),
+            contexts=contexts,
             avoid=tuple(a.value for a in avoid or ()),
             strict=strict,
         )
@@ -366,6 +403,39 @@ def search(
 
 @app.command(
     epilog=(
+        "Examples:  trd stage --history examples/history.yaml  ·  "
+        "trd stage --history examples/history.yaml --model maudsley  ·  "
+        "trd stage --history examples/history.yaml --format json"
+    )
+)
+def stage(
+    history: Annotated[
+        str,
+        typer.Option("--history", metavar="FILE", help="The treatment-history YAML file to stage (see the README)."),
+    ],
+    model: Annotated[
+        Optional[list[StagingChoice]],
+        typer.Option("--model", "-m", help="Only this model (repeat for several). Default: all.", show_default=False),
+    ] = None,
+    fmt: FormatOption = None,
+    pager: PagerOption = False,
+    kb: KbOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Stage a treatment history with published TRD staging models, each with its rules and sources."""
+    with guarded(debug):
+        from . import kb as kbmod
+        from . import staging
+
+        hist = kbmod.load_history(history)
+        base = _load(kb)
+        result = staging.run(hist, kbmod.display_path(kbmod.Path(history)), [m.value for m in model or ()] or None)
+        with output("stage", fmt, pager) as (render, env):
+            render(result, base, env)
+
+
+@app.command(
+    epilog=(
         "Examples:  trd refs  ·  trd refs --for ect  ·  trd refs --format bibtex > trd.bib  ·  "
         "trd refs --format ris  ·  trd refs --format csl-json  ·  trd refs --for lithium --format vancouver"
     )
@@ -425,7 +495,7 @@ def validate(
 def schema(
     kind: Annotated[
         SchemaKind,
-        typer.Argument(help="Which file: options (strategies/*.yaml), references, evidence or kb."),
+        typer.Argument(help="Which file: options (strategies/*.yaml), references, evidence, kb, or a history file."),
     ] = SchemaKind.options,
     debug: DebugOption = False,
 ) -> None:

@@ -511,7 +511,7 @@ def _field_path(loc: tuple[object, ...], data: Any = None) -> str:
     return out
 
 
-def _pydantic_issues(exc: Any, doc: Document) -> list[Issue]:
+def _pydantic_issues(exc: Any, doc: Document, top: Any = None) -> list[Issue]:
     import difflib
 
     out: list[Issue] = []
@@ -523,7 +523,7 @@ def _pydantic_issues(exc: Any, doc: Document) -> list[Issue]:
         if kind == "extra_forbidden":
             name = loc[-1] if loc else "?"
             msg = f"unknown field '{name}'"
-            known = _known_fields(doc, loc)
+            known = _known_fields(doc, loc, top)
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6) if known else []
             hint = f"did you mean '{close[0]}'?" if close else (
                 f"allowed here: {', '.join(known)}" if known else "remove it"
@@ -560,11 +560,11 @@ _PATTERN_WORDS = {
 }
 
 
-def _known_fields(doc: Document, loc: tuple[object, ...]) -> list[str]:
+def _known_fields(doc: Document, loc: tuple[object, ...], top: Any = None) -> list[str]:
     """The allowed field names at the parent of `loc`, from the model schema."""
     from . import models
 
-    top = {
+    top = top or {
         "kb.yaml": models.Meta,
         "evidence.yaml": models.EvidenceFile,
         "references.yaml": models.ReferencesFile,
@@ -599,3 +599,55 @@ def _inner_model(annotation: Any) -> Any:
 def _short(value: object, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --------------------------------------------------------------------------- treatment histories
+
+
+def load_history(path: str | os.PathLike[str]) -> Any:
+    """A treatment-history file, validated; HistoryError (exit 1) with file:line for every problem."""
+    from pydantic import ValidationError
+
+    from . import models
+    from .errors import HistoryError
+
+    p = Path(path).expanduser()
+    shown = display_path(p)
+    try:
+        doc = read_yaml(p, kind="history file")
+    except KnowledgeBaseError as exc:
+        raise HistoryError(exc.message, hint=exc.hint or HISTORY_HINT) from None
+    if doc.data is None or not isinstance(doc.data, dict):
+        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}, not a mapping"
+        raise HistoryError(f"{shown}:1: the history file is {what}.", hint=HISTORY_HINT)
+    try:
+        history = models.History.model_validate(doc.data)
+    except ValidationError as exc:
+        issues = _pydantic_issues(exc, doc, models.History)
+        raise HistoryError(
+            f"The history file {shown} is invalid: {len(issues)} problem{'s' if len(issues) != 1 else ''}.",
+            hint=HISTORY_HINT,
+            issues=issues,
+        ) from None
+    from .staging import drug_class
+
+    unknown = [(i, t) for i, t in enumerate(history.trials) if drug_class(t) is None]
+    if unknown:
+        issues = [
+            Issue(
+                f"the class of '{t.drug}' cannot be inferred",
+                doc.location(("trials", i, "drug")),
+                field=f"trials[{i}].drug",
+                hint="add `class:` (ssri, snri, tca, maoi or other)",
+            )
+            for i, t in unknown
+        ]
+        raise HistoryError(f"The history file {shown} is incomplete.", hint=HISTORY_HINT, issues=issues)
+    return history
+
+
+HISTORY_HINT = (
+    "A history file looks like: episode: {duration_months: 18, severity: moderate} and "
+    "trials: [{drug: sertraline, weeks: 8, adequate_dose: true, adherent: true, improvement_pct: 10}] "
+    "(see the README, 'Treatment histories')."
+)

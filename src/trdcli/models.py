@@ -144,7 +144,7 @@ class Reference(Model):
                 tail += f"({self.issue})"
         if self.pages:
             tail += f":{self.pages}"
-        parts.append(tail + ".")
+        parts.append(tail if tail.endswith(".") else tail + ".")
         return " ".join(parts)
 
 
@@ -444,6 +444,7 @@ class Meta(Model):
     disclaimer: Short
     definitions: list[Definition] = Field(default_factory=list)
     context_notes: list[ContextNote] = Field(default_factory=list)
+    staging_models: list["StagingModel"] = Field(default_factory=list)
     coverage: list[Short] = Field(
         default_factory=list,
         description="Names that must resolve to an option (the curated coverage list).",
@@ -564,6 +565,16 @@ class KnowledgeBase(Model):
                         hint=_suggest_hint(d.source, ref_ids),
                     )
                 )
+        for i, sm in enumerate(self.meta.staging_models):
+            for k, rid in enumerate(sm.sources):
+                if rid not in ref_ids:
+                    problems.append(
+                        Problem(
+                            path=("meta", "staging_models", i, "sources", k),
+                            message=f"staging model '{sm.id}' cites reference '{rid}', which is not in references.yaml",
+                            hint=_suggest_hint(rid, ref_ids),
+                        )
+                    )
         for i, n in enumerate(self.meta.context_notes):
             if n.source not in ref_ids:
                 problems.append(
@@ -622,6 +633,10 @@ class KnowledgeBase(Model):
         for d in [*self.meta.definitions, *self.meta.context_notes]:
             if "kb" not in out.setdefault(d.source, []):
                 out[d.source].append("kb")
+        for sm in self.meta.staging_models:
+            for rid in sm.sources:
+                if "staging" not in out.setdefault(rid, []):
+                    out[rid].append("staging")
         for s in self.schemes:
             for rid in s.sources:
                 if "legend" not in out.setdefault(rid, []):
@@ -650,8 +665,63 @@ def _suggest_hint(rid: str, known: dict[str, int]) -> str:
     return "add the source to references.yaml, or correct the id"
 
 
+# --------------------------------------------------------------------------- staging and histories
+
+StagingModelId = Literal["maudsley", "mgh", "thase-rush", "trd-definition"]
+DrugClass = Literal["ssri", "snri", "tca", "maoi", "other"]
+Severity = Literal["subsyndromal", "mild", "moderate", "severe-without-psychosis", "severe-with-psychosis"]
+
+
+class StagingModel(Model):
+    """kb.yaml: a published staging model's rules in words, their sources, and what they leave open."""
+
+    id: StagingModelId
+    name: Short
+    sources: list[Slug] = Field(min_length=1)
+    rules: list[Text] = Field(min_length=1)
+    undefined: list[Text] = Field(default_factory=list)
+
+
+class Episode(Model):
+    duration_months: float = Field(ge=0, le=1200)
+    severity: Severity
+
+
+class Trial(Model):
+    """One antidepressant trial of the current episode, oldest first."""
+
+    drug: Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=_PRINTABLE_LINE)]
+    drug_class: DrugClass | None = Field(default=None, alias="class")
+    weeks: float = Field(ge=0, le=520)
+    adequate_dose: bool
+    adherent: bool = True
+    improvement_pct: float = Field(ge=-100, le=100, description="Symptom reduction from baseline, %.")
+    dose_optimised: bool = False
+    augmented: bool = False
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class EctCourse(Model):
+    laterality: Literal["bilateral", "right-unilateral", "unilateral", "other"]
+    responded: bool
+
+
+class History(Model):
+    """A treatment-history file (`--history FILE`)."""
+
+    episode: Episode
+    trials: list[Trial] = Field(default_factory=list)
+    ect: list[EctCourse] = Field(default_factory=list)
+    contexts: list[Context] = Field(default_factory=list)
+
+
+Meta.model_rebuild()
+
+
 # The model of each kind of knowledge-base file, for `trd schema` and editors.
 FILE_MODELS: dict[str, type[Model]] = {
+    "history": History,
     "kb": Meta,
     "evidence": EvidenceFile,
     "references": ReferencesFile,

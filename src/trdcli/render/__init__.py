@@ -47,6 +47,7 @@ VIEWS: dict[str, tuple[Format, ...]] = {
     "show": _DATA,
     "compare": _DATA,
     "search": _DATA,
+    "stage": _DATA,
     "refs": (Format.table, Format.json, Format.markdown, Format.csv, Format.bibtex, Format.ris, Format.csl_json, Format.vancouver),
     "validate": (Format.text, Format.json),
 }

@@ -274,3 +274,17 @@ def flag_legend(result: OptionsResult) -> str:
         return ""
     parts = [f"{FLAG_SYMBOLS[k]} {FLAG_WORDS[k]}" for k in ("earlier", "caution", "contraindicated", "avoid")]
     return "Markers: " + "; ".join(parts) + "."
+
+
+def stage_blocks(result: Any, kb: KnowledgeBase, cites: Citations) -> list[tuple[str, str, list[str], list[str], list[str]]]:
+    """Per model: (name, headline, details, rules, undefined), with citation numbers in the name."""
+    from ..staging import details, headline
+
+    models = {sm.id: sm for sm in kb.meta.staging_models}
+    out = []
+    for mid, res in result.results.items():
+        sm = models.get(mid)
+        nums = fmt_numbers([cites.cite(r) for r in sm.sources]) if sm else ""
+        name = (sm.name if sm else mid) + (f" [{nums}]" if nums else "")
+        out.append((name, headline(mid, res), details(mid, res), list(sm.rules) if sm else [], list(sm.undefined) if sm else []))
+    return out

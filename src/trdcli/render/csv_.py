@@ -89,3 +89,10 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
         for r in references
     ]
     _write(env, header, rows)
+
+
+def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
+    from ..staging import details, headline
+
+    rows = [[mid, headline(mid, res), " | ".join(details(mid, res))] for mid, res in result.results.items()]
+    _write(env, ["model", "result", "details"], rows)

@@ -179,3 +179,27 @@ def search(hits: list[Any], kb: KnowledgeBase, env: Env) -> None:
         },
         env,
     )
+
+
+def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
+    models = {sm.id: sm for sm in kb.meta.staging_models}
+    sources: list[str] = []
+    for mid in result.model_ids():
+        for rid in models[mid].sources if mid in models else []:
+            if rid not in sources:
+                sources.append(rid)
+    dump(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "history": result.history_file,
+            "models": {mid.replace("-", "_"): res for mid, res in result.results.items()},
+            "rules": {
+                mid.replace("-", "_"): {"rules": models[mid].rules, "undefined": models[mid].undefined, "sources": models[mid].sources}
+                for mid in result.model_ids()
+                if mid in models
+            },
+            "sources": [reference_dict(kb.reference(r)) for r in sources],
+            "disclaimer": kb.meta.disclaimer,
+        },
+        env,
+    )

@@ -202,3 +202,19 @@ def search(hits: list[Any], kb: KnowledgeBase, env: Env) -> None:
             before, match, after = search_snippet(h.text, env.search_text)
             out.append(f"| {h.kind} `{h.id}` | `{h.field}` | {esc(before)}**{esc(match)}**{esc(after)} |")
     env.stdout.write("\n".join(out) + "\n")
+
+
+def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
+    from .common import stage_blocks
+
+    cites = Citations(kb)
+    out = [f"# TRD staging of {esc(result.history_file)}", ""]
+    for name, head, info, rules, undefined in stage_blocks(result, kb, cites):
+        out += [f"## {esc(name)}", "", f"**{esc(head)}**", ""]
+        out += [f"- {esc(line)}" for line in info]
+        out += [f"- Rule: {esc(r)}" for r in rules]
+        out += [f"- Undefined: {esc(u)}" for u in undefined]
+        out.append("")
+    out += ["## References", ""] + [ref_line(n, r) for n, r in cites.references()] + [""]
+    out += [f"*{esc(footer(kb, env))}*", "", f"**{esc(kb.meta.disclaimer)}**"]
+    env.stdout.write("\n".join(out) + "\n")

@@ -351,3 +351,25 @@ def search(hits: list, kb: KnowledgeBase, env: Env) -> None:  # type: ignore[typ
         text.append(clean(after))
         t.add_row(Text(f"{h.kind} {h.id}"), Text(h.field), text)
     console.print(t)
+
+
+def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
+    from .common import stage_blocks
+
+    console = make_console(env)
+    cites = Citations(kb)
+    console.print(T(f"TRD staging of {result.history_file}", "bold"))
+    for name, head, info, rules, undefined in stage_blocks(result, kb, cites):
+        console.print(_rule(name))
+        console.print(T(head, "bold cyan"))
+        for line in info:
+            console.print(T("  " + line))
+        for rule in rules:
+            console.print(T("  Rule: " + rule, "dim"))
+        for gap in undefined:
+            console.print(T("  Undefined: " + gap, "dim italic"))
+    console.print(_rule("References"))
+    for n, ref in cites.references():
+        console.print(ref_text(n, ref))
+    for line in _footer_block(kb, env):
+        console.print(line)
