@@ -13,8 +13,15 @@ from trdcli.kb import bundled_path
 BUNDLED = bundled_path()
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("trd-cache")
+
+
 @pytest.fixture(autouse=True)
-def pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def pinned_terminal(monkeypatch: pytest.MonkeyPatch, session_cache: Path) -> None:
+    monkeypatch.setenv("TRD_CACHE_DIR", str(session_cache))  # never the user's cache folder
+    monkeypatch.delenv("TRD_NO_CACHE", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("_TYPER_FORCE_DISABLE_TERMINAL", "1")

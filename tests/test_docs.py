@@ -71,12 +71,12 @@ def _help_examples() -> list[list[str]]:
     texts = [runner.invoke(app, ["--help"]).output] + [runner.invoke(app, [c, "--help"]).output for c in COMMANDS]
     examples: list[list[str]] = []
     for text in texts:
-        flat = " ".join(text.split())
-        for part in flat.split("Examples:")[1:]:
-            for ex in part.split("·"):
-                argv = _runnable(ex.strip())
-                if argv is not None:
-                    examples.append(argv)
+        for block in text.split("Examples:")[1:]:
+            for line in block.splitlines():
+                if line.strip().startswith("trd "):
+                    argv = _runnable(line.strip())
+                    if argv is not None:
+                        examples.append(argv)
     assert len(examples) >= 15
     return examples
 

@@ -60,6 +60,11 @@ HistoryOption = Annotated[
 ]
 
 
+def examples(*commands: str) -> str:
+    """An epilog listing examples one per line (\\b keeps the help formatter from rewrapping it)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {c}" for c in commands)
+
+
 app = typer.Typer(
     name="trd",
     help=(
@@ -67,12 +72,10 @@ app = typer.Typer(
         "knowledge base of guidelines (CANMAT 2023, NICE NG222 and others), systematic reviews "
         "and pivotal trials. It supports clinical judgement and does not replace it."
     ),
-    epilog=(
-        "Examples:  trd options --prior-trials 2  ·  trd show ect  ·  trd compare aripiprazole lithium  ·  "
-        "trd refs --for esketamine --format bibtex  ·  trd search akathisia"
-    ),
+    epilog=examples('trd options --prior-trials 2', 'trd show ect', 'trd compare aripiprazole lithium', 'trd refs --for esketamine --format bibtex', 'trd search akathisia'),
     no_args_is_help=True,
     add_completion=True,
+    rich_markup_mode=None,  # plain help: no Rich import for --help (fast, and stable in a pipe)
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -215,13 +218,8 @@ def main_callback(
 
 
 @app.command(
-    epilog=(
-        "Examples:  trd options --prior-trials 2  ·  trd options -n 1  ·  "
-        "trd options -n 2 --family augmentation --family neuromodulation  ·  "
-        "trd options -n 2 --context psychotic-features --avoid weight-gain  ·  "
-        "trd options -n 2 -c older-adult -a sedation --strict  ·  "
-        "trd options --line first --format markdown  ·  trd options -n 2 --format json | jq '.options[].id'"
-    )
+    short_help='The options that fit, best-supported first, cited.',
+    epilog=examples('trd options --prior-trials 2', 'trd options -n 1', 'trd options -n 2 --family augmentation --family neuromodulation', 'trd options -n 2 --context psychotic-features --avoid weight-gain', 'trd options -n 2 -c older-adult -a sedation --strict', 'trd options --line first --format markdown', "trd options -n 2 --format json | jq '.options[].id'"),
 )
 def options(
     prior_trials: Annotated[
@@ -319,7 +317,8 @@ def options(
 
 
 @app.command(
-    epilog="Examples:  trd show ect  ·  trd show esketamine --format json  ·  trd show 'lithium' --format markdown"
+    short_help='One option in full, with every source.',
+    epilog=examples('trd show ect', 'trd show esketamine --format json', "trd show 'lithium' --format markdown"),
 )
 def show(
     name: Annotated[
@@ -348,7 +347,8 @@ def show(
 
 
 @app.command(
-    epilog="Examples:  trd compare aripiprazole lithium  ·  trd compare ect esketamine ketamine-iv --format markdown"
+    short_help='Options side by side.',
+    epilog=examples('trd compare aripiprazole lithium', 'trd compare ect esketamine ketamine-iv --format markdown'),
 )
 def compare(
     names: Annotated[
@@ -381,7 +381,8 @@ def compare(
 
 
 @app.command(
-    epilog="Examples:  trd search akathisia  ·  trd search 'STAR*D'  ·  trd search pregnancy --format json"
+    short_help='Every option and reference that mentions TEXT.',
+    epilog=examples('trd search akathisia', "trd search 'STAR*D'", 'trd search pregnancy --format json'),
 )
 def search(
     text: Annotated[str, typer.Argument(help="Word or phrase (case- and accent-insensitive).", show_default=False)],
@@ -402,11 +403,8 @@ def search(
 
 
 @app.command(
-    epilog=(
-        "Examples:  trd stage --history examples/history.yaml  ·  "
-        "trd stage --history examples/history.yaml --model maudsley  ·  "
-        "trd stage --history examples/history.yaml --format json"
-    )
+    short_help='TRD staging models on a treatment history.',
+    epilog=examples('trd stage --history examples/history.yaml', 'trd stage --history examples/history.yaml --model maudsley', 'trd stage --history examples/history.yaml --format json'),
 )
 def stage(
     history: Annotated[
@@ -435,10 +433,8 @@ def stage(
 
 
 @app.command(
-    epilog=(
-        "Examples:  trd refs  ·  trd refs --for ect  ·  trd refs --format bibtex > trd.bib  ·  "
-        "trd refs --format ris  ·  trd refs --format csl-json  ·  trd refs --for lithium --format vancouver"
-    )
+    short_help='The sources; exports for reference managers.',
+    epilog=examples('trd refs', 'trd refs --for ect', 'trd refs --format bibtex > trd.bib', 'trd refs --format ris', 'trd refs --format csl-json', 'trd refs --for lithium --format vancouver'),
 )
 def refs(
     for_: Annotated[
@@ -467,7 +463,8 @@ def refs(
 
 
 @app.command(
-    epilog="Examples:  trd validate  ·  trd validate ./my-kb  ·  trd validate --format json | jq '.issues[]'"
+    short_help='Check a knowledge base, with file:line for each problem.',
+    epilog=examples('trd validate', 'trd validate ./my-kb', "trd validate --format json | jq '.issues[]'"),
 )
 def validate(
     path: Annotated[
@@ -490,7 +487,8 @@ def validate(
 
 
 @app.command(
-    epilog="Examples:  trd schema  ·  trd schema references > references.schema.json  ·  trd schema kb"
+    short_help='The JSON Schema of a knowledge-base YAML file.',
+    epilog=examples('trd schema', 'trd schema references > references.schema.json', 'trd schema kb'),
 )
 def schema(
     kind: Annotated[

@@ -7,7 +7,6 @@ prints it as one paragraph on stderr and exits with `code`; a traceback only wit
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
 
 class ExitCode(enum.IntEnum):
@@ -17,11 +16,14 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130
 
 
-@dataclass
 class Location:
-    file: str
-    line: int | None = None
-    column: int | None = None
+    __slots__ = ("file", "line", "column")
+
+    def __init__(self, file: str, line: int | None = None, column: int | None = None) -> None:
+        self.file, self.line, self.column = file, line, column
+
+    def __repr__(self) -> str:
+        return f"Location({str(self)!r})"
 
     def __str__(self) -> str:
         out = self.file
@@ -32,16 +34,25 @@ class Location:
         return out
 
 
-@dataclass
 class Issue:
     """One problem found in a file: where, the field path, what is wrong, what to do."""
 
-    message: str
-    location: Location | None = None
-    field: str = ""
-    hint: str = ""
-    severity: str = "error"
-    check: str = "schema"
+    __slots__ = ("message", "location", "field", "hint", "severity", "check")
+
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        field: str = "",
+        hint: str = "",
+        severity: str = "error",
+        check: str = "schema",
+    ) -> None:
+        self.message, self.location, self.field = message, location, field
+        self.hint, self.severity, self.check = hint, severity, check
+
+    def __repr__(self) -> str:
+        return f"Issue({self.render()!r})"
 
     def render(self) -> str:
         where = f"{self.location}: " if self.location else ""

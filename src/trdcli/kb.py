@@ -14,7 +14,6 @@ Problems are reported as `file:line: field.path: what is wrong (what to do)`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +28,16 @@ STRATEGIES_DIR = "strategies"
 
 
 def bundled_path() -> Path:
-    """The knowledge base shipped with the program (wheel) or beside it (source checkout)."""
-    from importlib.resources import files
+    """The knowledge base shipped with the program (wheel) or beside it (source checkout).
 
-    packaged = Path(str(files("trdcli"))) / "data"
+    The wheel maps data/ to trdcli/data; a source checkout has it two folders up. A plain path
+    beside the module avoids importing importlib.resources on every start (trd is never zipped).
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
     if (packaged / "kb.yaml").is_file():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / "data"
-    return checkout
+    return here.parents[1] / "data"
 
 
 def resolve(path: str | os.PathLike[str] | None = None) -> Path:
@@ -121,14 +122,19 @@ class DuplicateKeyError(Exception):
         self.key, self.first, self.second = key, first, second
 
 
-@dataclass
 class Document:
     """A parsed YAML file and where each mapping key and list item sits in it."""
 
-    path: Path
-    data: Any
-    positions: dict[int, dict[object, tuple[int, int]]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # accepted oddities, reported by `trd validate`
+    def __init__(
+        self,
+        path: Path,
+        data: Any,
+        positions: dict[int, dict[object, tuple[int, int]]] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.path, self.data = path, data
+        self.positions = positions if positions is not None else {}
+        self.notes = notes if notes is not None else []  # accepted oddities, reported by `trd validate`
 
     def locate(self, loc: tuple[object, ...]) -> tuple[int, int] | None:
         """Line and column of the deepest part of `loc` that exists in the file."""
@@ -349,15 +355,18 @@ def _yaml_hint(exc: Any, text: str = "") -> str:
 # --------------------------------------------------------------------------- validation
 
 
-@dataclass
 class Loaded:
     """The validated knowledge base and where each part came from."""
 
-    root: Path
-    kb: Any  # models.KnowledgeBase
-    documents: dict[str, Document]
-    option_origin: list[tuple[str, int]]  # per option: (document key, index in that file)
-    files: list[Path]
+    def __init__(
+        self,
+        root: Path,
+        kb: Any,
+        documents: dict[str, Document],
+        option_origin: list[tuple[str, int]],  # per option: (document key, index in that file)
+        files: list[Path],
+    ) -> None:
+        self.root, self.kb, self.documents, self.option_origin, self.files = root, kb, documents, option_origin, files
 
     def location(self, path: tuple[object, ...]) -> Location:
         return _locate(self.documents, self.option_origin, path)
@@ -386,8 +395,23 @@ def _locate(documents: dict[str, Document], option_origin: list[tuple[str, int]]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Loaded:
-    """Load and validate a knowledge base; raise KnowledgeBaseError listing every problem."""
-    loaded, issues = load_report(path)
+    """The knowledge base as light records: from the cache when its key matches, else validated.
+
+    Raises KnowledgeBaseError listing every problem. The cache is keyed by the bytes of every
+    file, the program version and the cache format, and is written atomically; a cache that is
+    missing, unreadable, truncated, corrupt or from another version is ignored and rebuilt, so it
+    can never change an answer.
+    """
+    from . import cache
+
+    root = resolve(path)
+    files = [p for group in files_of(root).values() for p in group]
+    key = cache.key_for(root, files)
+    if key is not None:
+        hit = cache.read(key)
+        if hit is not None:
+            return Loaded(root, hit, {}, [], files)
+    loaded, issues = load_report(root)
     if loaded is None:
         errors = [i for i in issues if i.severity == "error"]
         count = len(errors)
@@ -396,6 +420,12 @@ def load(path: str | os.PathLike[str] | None = None) -> Loaded:
             hint="Fix the files at the lines shown, or run `trd validate` for the full report.",
             issues=errors,
         )
+    from .records import KnowledgeBaseRecord
+
+    data = loaded.kb.model_dump(mode="json")
+    if key is not None and cache.key_for(root, files) == key:  # unchanged while we read it
+        cache.write(key, data)
+    loaded.kb = KnowledgeBaseRecord(data)
     return loaded
 
 

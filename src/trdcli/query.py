@@ -5,24 +5,32 @@ Pure functions of (knowledge base, query) -> result; nothing here reads files or
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import UsageError
-from .models import CANMAT_LINES, CONTEXTS, EFFECT_TAGS, FAMILIES, KnowledgeBase, Option, normalise
+from .logic import normalise
+from .vocab import CANMAT_LINES, CONTEXTS, EFFECT_TAGS, FAMILIES
+
+if TYPE_CHECKING:
+    from .models import KnowledgeBase, Option
 
 TRD_THRESHOLD = 2
 
 
-@dataclass(frozen=True)
 class OptionsQuery:
-    prior_trials: int | None = None
-    families: tuple[str, ...] = ()
-    line: str | None = None  # CANMAT 2023 line, exact
-    contexts: tuple[str, ...] = ()
-    avoid: tuple[str, ...] = ()
-    strict: bool = False  # hide options flagged for an avoided effect or contraindicated in a context
+    """What `trd options` asks. (Plain classes on the hot path: a dataclass costs ~1 ms to define.)"""
+
+    def __init__(
+        self,
+        prior_trials: int | None = None,
+        families: tuple[str, ...] = (),
+        line: str | None = None,  # CANMAT 2023 line, exact
+        contexts: tuple[str, ...] = (),
+        avoid: tuple[str, ...] = (),
+        strict: bool = False,  # hide options flagged for an avoided effect or contraindicated in a context
+    ) -> None:
+        self.prior_trials, self.families, self.line = prior_trials, tuple(families), line
+        self.contexts, self.avoid, self.strict = tuple(contexts), tuple(avoid), strict
 
     def describe(self) -> str:
         parts = []
@@ -49,14 +57,15 @@ class OptionsQuery:
         }
 
 
-@dataclass(frozen=True)
 class Flag:
     """Why an option is marked for this patient: a context rule or an adverse effect to avoid."""
 
-    kind: str  # earlier | caution | contraindicated | avoid
-    about: str  # the context or the effect
-    text: str
-    source: str
+    __slots__ = ("kind", "about", "text", "source")
+
+    def __init__(self, kind: str, about: str, text: str, source: str) -> None:
+        self.kind = kind  # earlier | caution | contraindicated | avoid
+        self.about = about  # the context or the effect
+        self.text, self.source = text, source
 
     @property
     def symbol(self) -> str:
@@ -72,16 +81,21 @@ FLAG_WORDS = {
 }
 
 
-@dataclass
 class OptionsResult:
-    query: OptionsQuery
-    options: list[Option]
-    notes: list[str] = field(default_factory=list)
-    relax: list[str] = field(default_factory=list)  # suggestions when nothing matched
-    total: int = 0
-    flags: dict[str, list[Flag]] = field(default_factory=dict)  # option id -> flags, for contexts/avoid
-    context_notes: list[Any] = field(default_factory=list)  # meta.context_notes for the contexts asked
-    hidden: list[str] = field(default_factory=list)  # ids hidden by --strict
+    def __init__(
+        self,
+        query: OptionsQuery,
+        options: list[Option],
+        total: int = 0,
+        flags: dict[str, list[Flag]] | None = None,
+        hidden: list[str] | None = None,
+    ) -> None:
+        self.query, self.options, self.total = query, options, total
+        self.notes: list[str] = []
+        self.relax: list[str] = []  # suggestions when nothing matched
+        self.flags = flags or {}  # option id -> flags, for contexts/avoid
+        self.context_notes: list[Any] = []  # meta.context_notes for the contexts asked
+        self.hidden = hidden or []  # ids hidden by --strict
 
     def flags_for(self, opt: Option) -> list[Flag]:
         return self.flags.get(opt.id, [])
@@ -121,7 +135,7 @@ def select(kb: KnowledgeBase, q: OptionsQuery) -> OptionsResult:
         if eff not in EFFECT_TAGS:
             raise UsageError(f"Unknown effect '{eff}'.", hint=f"Effects: {', '.join(EFFECT_TAGS)}.")
 
-    chosen = sorted((o for o in kb.options if fits(o)), key=Option.rank_key)
+    chosen = sorted((o for o in kb.options if fits(o)), key=lambda o: o.rank_key())
     flags = {o.id: fl for o in chosen if (fl := flags_of(o, q.contexts, q.avoid))}
     hidden: list[str] = []
     if q.strict:
@@ -163,46 +177,44 @@ def select(kb: KnowledgeBase, q: OptionsQuery) -> OptionsResult:
 # --------------------------------------------------------------------------- names
 
 
-@dataclass
 class Resolution:
-    option: Option
-    exact: bool
-    typed: str
+    __slots__ = ("option", "exact", "typed")
 
-
-def _index(kb: KnowledgeBase) -> dict[str, Option]:
-    out: dict[str, Option] = {}
-    for opt in kb.options:
-        for name in opt.names():
-            out.setdefault(normalise(name), opt)
-    return out
+    def __init__(self, option: Option, exact: bool, typed: str) -> None:
+        self.option, self.exact, self.typed = option, exact, typed
 
 
 def resolve(kb: KnowledgeBase, name: str) -> Resolution:
     """An option by id, name or alias; else a unique prefix or word match; else a close spelling.
 
-    Raises UsageError (exit 2) with suggestions when the name is unknown or ambiguous.
+    Works on the name index (id and names per option), so that a large knowledge base read from
+    the cache builds only the option asked for. Raises UsageError (exit 2) with suggestions when
+    the name is unknown or ambiguous.
     """
     key = normalise(name)
     if not key:
         raise UsageError("An option name is needed.", hint="`trd options` lists them; `trd show ect` shows one.")
-    index = _index(kb)
+    entries = kb.name_index()  # [(position, id, [id, name, *aliases])]
+    index: dict[str, tuple[int, str]] = {}
+    for pos, oid, names in entries:
+        for n in names:
+            index.setdefault(normalise(n), (pos, oid))
     if key in index:
-        return Resolution(index[key], True, name)
+        return Resolution(kb.options[index[key][0]], True, name)
 
     # A unique option whose id, name or alias starts with, or has a word starting with, the text.
     words = name.casefold().split()
-    hits: dict[str, Option] = {}
-    for opt in kb.options:
-        for candidate in opt.names():
+    hits: dict[str, int] = {}
+    for pos, oid, names in entries:
+        for candidate in names:
             norm = normalise(candidate)
             tokens = [normalise(t) for t in candidate.replace("-", " ").replace("(", " ").split()]
             if norm.startswith(key) or (len(key) >= 4 and any(t.startswith(key) for t in tokens)):
-                hits[opt.id] = opt
+                hits[oid] = pos
             elif len(words) > 1 and all(any(t.startswith(normalise(w)) for t in tokens) for w in words):
-                hits[opt.id] = opt
+                hits[oid] = pos
     if len(hits) == 1:
-        return Resolution(next(iter(hits.values())), False, name)
+        return Resolution(kb.options[next(iter(hits.values()))], False, name)
     if len(hits) > 1:
         ids = sorted(hits)
         raise UsageError(
@@ -210,12 +222,14 @@ def resolve(kb: KnowledgeBase, name: str) -> Resolution:
             hint="Give one of these ids, for example `trd show " + ids[0] + "`.",
         )
 
+    import difflib
+
     close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.75)
-    unique = list(dict.fromkeys(index[c].id for c in close))
+    unique = list(dict.fromkeys(index[c][1] for c in close))
     if len(unique) == 1 and difflib.SequenceMatcher(None, key, close[0]).ratio() >= 0.85:
-        return Resolution(index[close[0]], False, name)
+        return Resolution(kb.options[index[close[0]][0]], False, name)
     suggestions = unique or list(
-        dict.fromkeys(index[c].id for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.5))
+        dict.fromkeys(index[c][1] for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.5))
     )
     hint = (
         f"Did you mean {', '.join(suggestions[:-1]) + ' or ' if len(suggestions) > 1 else ''}{suggestions[-1]}?"
@@ -242,12 +256,14 @@ def resolve_many(kb: KnowledgeBase, names: list[str]) -> list[Resolution]:
 # --------------------------------------------------------------------------- search
 
 
-@dataclass(frozen=True)
 class Hit:
-    kind: str  # "option" or "reference"
-    id: str
-    field: str  # where it matched, e.g. "recommendations[0].statement"
-    text: str  # the matching text, whole
+    __slots__ = ("kind", "id", "field", "text")
+
+    def __init__(self, kind: str, id: str, field: str, text: str) -> None:  # noqa: A002
+        self.kind = kind  # "option" or "reference"
+        self.id = id
+        self.field = field  # where it matched, e.g. "recommendations[0].statement"
+        self.text = text  # the matching text, whole
 
 
 def fold(text: str) -> str:
@@ -259,13 +275,12 @@ def fold(text: str) -> str:
 
 
 def _strings(obj: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string inside a pydantic model or container, with its field path."""
-    from pydantic import BaseModel
-
+    """Every string inside a record (or a pydantic model) or container, with its field path."""
     if isinstance(obj, str):
         yield path, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
+    elif hasattr(obj, "fields") or hasattr(type(obj), "model_fields"):
+        names = obj.fields() if hasattr(obj, "fields") else list(type(obj).model_fields)
+        for name in names:
             yield from _strings(getattr(obj, name), f"{path}.{name}" if path else name)
     elif isinstance(obj, (list, tuple)):
         for i, item in enumerate(obj):

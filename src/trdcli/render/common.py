@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 from ..query import FLAG_SYMBOLS, FLAG_WORDS
@@ -38,15 +37,20 @@ SCHEME_SHORT = {
 DISAGREE_MARK = "≠"
 
 
-@dataclass
 class Env:
     """The streams and terminal facts an output needs; tests build their own."""
 
-    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
-    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
-    program_version: str = ""
-    search_text: str = ""
-    force_terminal: bool | None = None  # set when output is paged: render as for the terminal
+    def __init__(
+        self,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+        program_version: str = "",
+        search_text: str = "",
+        force_terminal: bool | None = None,  # set when output is paged: render as for the terminal
+    ) -> None:
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.stderr = stderr if stderr is not None else sys.stderr
+        self.program_version, self.search_text, self.force_terminal = program_version, search_text, force_terminal
 
     @property
     def is_terminal(self) -> bool:

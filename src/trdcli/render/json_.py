@@ -9,12 +9,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..models import RANKING_EXPLANATION, SCHEMA_VERSION
+from ..logic import RANKING_EXPLANATION, SCHEMA_VERSION
 from .common import Env
 
 if TYPE_CHECKING:
     from ..models import KnowledgeBase, Option, Reference
     from ..query import OptionsResult
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    """A record (or a pydantic model) as JSON-ready data."""
+    if hasattr(obj, "to_json"):
+        return obj.to_json()  # type: ignore[no-any-return]
+    return obj.model_dump(mode="json")  # type: ignore[no-any-return]
 
 
 def reference_dict(ref: Reference, cited_by: list[str] | None = None) -> dict[str, Any]:
@@ -42,13 +49,22 @@ def reference_dict(ref: Reference, cited_by: list[str] | None = None) -> dict[st
     return out
 
 
-def option_dict(kb: KnowledgeBase, opt: Option) -> dict[str, Any]:
+def option_dict(kb: KnowledgeBase, opt: Option, refs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One option as JSON; `refs` lets a caller build each reference record once for many options."""
+    refs = {} if refs is None else refs
+
+    def reference_json(rid: str) -> dict[str, Any]:
+        out = refs.get(rid)
+        if out is None:
+            out = refs[rid] = reference_dict(kb.reference(rid))
+        return out
+
     def items(name: str) -> list[dict[str, Any]]:
-        return [m.model_dump(mode="json") for m in getattr(opt, name)]
+        return [_plain(m) for m in getattr(opt, name)]
 
     recs = []
     for r in opt.recommendations:
-        d = r.model_dump(mode="json")
+        d = _plain(r)
         d["stance"] = r.derived_stance
         d["label"] = r.label()
         recs.append(d)
@@ -65,7 +81,7 @@ def option_dict(kb: KnowledgeBase, opt: Option) -> dict[str, Any]:
         "recommendations": recs,
         "guidelines_disagree": opt.guidelines_disagree(),
         "figures": items("figures"),
-        "onset": opt.onset.model_dump(mode="json") if opt.onset else None,
+        "onset": _plain(opt.onset) if opt.onset else None,
         "cautions": items("cautions"),
         "contraindications": items("contraindications"),
         "adverse_effects": items("adverse_effects"),
@@ -74,36 +90,57 @@ def option_dict(kb: KnowledgeBase, opt: Option) -> dict[str, Any]:
         "regulatory": items("regulatory"),
         "contexts": items("contexts"),
         "sources": cited,
-        "references": [reference_dict(kb.reference(rid)) for rid in cited],
+        "references": [reference_json(rid) for rid in cited],
         "last_reviewed": opt.last_reviewed.isoformat(),
     }
 
 
+def _indent(env: Env) -> int | None:
+    """Indented for a person at a terminal; compact (and much faster to write) for a program."""
+    return 2 if env.is_terminal else None
+
+
 def dump(obj: Any, env: Env) -> None:
-    env.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    env.stdout.write(json.dumps(obj, ensure_ascii=False, indent=_indent(env)) + "\n")
+
+
+def dump_streaming(envelope: dict[str, Any], key: str, items: Any, env: Env) -> None:
+    """Write `envelope` with `key` holding the items, one item at a time (bounded memory)."""
+    indent = _indent(env)
+    head = dict(envelope)
+    head[key] = "\x00items\x00"
+    text = json.dumps(head, ensure_ascii=False, indent=indent)
+    before, _, after = text.partition(json.dumps("\x00items\x00"))
+    out = env.stdout
+    out.write(before + "[")
+    for i, item in enumerate(items):
+        if i:
+            out.write(",")
+        out.write(json.dumps(item, ensure_ascii=False, indent=indent))
+    out.write("]" + after + "\n")
 
 
 def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
-    dump(
-        {
-            "schema_version": SCHEMA_VERSION,
-            "kb_version": kb.meta.version,
-            "kb_reviewed": kb.meta.reviewed.isoformat(),
-            "query": result.query.as_dict(),
-            "notes": result.notes,
-            "relax": result.relax,
-            "ranking": RANKING_EXPLANATION,
-            "options": [
-                option_dict(kb, o)
-                | {"flags": [{"kind": f.kind, "about": f.about, "text": f.text, "source": f.source} for f in result.flags_for(o)]}
-                for o in result.options
-            ],
-            "context_notes": [n.model_dump(mode="json") for n in result.context_notes],
-            "hidden": result.hidden,
-            "disclaimer": kb.meta.disclaimer,
-        },
-        env,
+    envelope = {
+        "schema_version": SCHEMA_VERSION,
+        "kb_version": kb.meta.version,
+        "kb_reviewed": kb.meta.reviewed.isoformat(),
+        "query": result.query.as_dict(),
+        "notes": result.notes,
+        "relax": result.relax,
+        "ranking": RANKING_EXPLANATION,
+        "options": [],
+        "context_notes": [_plain(n) for n in result.context_notes],
+        "hidden": result.hidden,
+        "disclaimer": kb.meta.disclaimer,
+    }
+    built: dict[str, dict[str, Any]] = {}
+    items = (
+        option_dict(kb, o, built)
+        | {"flags": [{"kind": f.kind, "about": f.about, "text": f.text, "source": f.source} for f in result.flags_for(o)]}
+        for o in result.options
     )
+    dump_streaming(envelope, "options", items, env)
 
 
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:

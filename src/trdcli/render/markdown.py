@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..models import RANKING_EXPLANATION
+from ..logic import RANKING_EXPLANATION
 from .common import (
     DISAGREE_MARK,
     FLAG_SYMBOLS,

@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from ..models import RANKING_EXPLANATION
+from ..logic import RANKING_EXPLANATION
 from .common import (
     DISAGREE_MARK,
     FLAG_SYMBOLS,

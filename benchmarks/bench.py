@@ -1,0 +1,137 @@
+"""Benchmark whole `trd` processes against the framework's own floor.
+
+    python benchmarks/bench.py [--runs 15] [--scale]
+
+Runs every case as a separate process, interleaved (case A, B, C, A, B, C, ...) after one
+warm-up round, with the installed `trd` entry point (the `trd` script next to this Python, never a
+shim on PATH). Prints the median wall time of each case, its ratio to
+`python -c "import typer, rich"` measured in the same run with the same interpreter, and the
+peak RSS of the process. `--scale` adds synthetic knowledge bases of 600 and 6,000 options.
+
+Each case runs with a warm cache in a private cache folder (TRD_CACHE_DIR), as a clinician's
+second and later runs do; the cold first run (validation and cache write) is reported separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+TRD = str(Path(PY).with_name("trd"))
+
+TARGETS = {  # case name -> ratio target (<=) or absolute seconds target
+    "trd --help": ("ratio", 1.5),
+    "trd --version": ("ratio", 1.5),
+    "options -n 2 > file": ("ratio", 2.0),
+    "options -n 2 --format json": ("ratio", 2.0),
+    "options json, 6000 options": ("seconds", 1.0),
+    "options table, 600 options": ("seconds", 1.0),
+}
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process."""
+    start = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"case failed ({proc.returncode}): {' '.join(argv)}\n{err}")
+    if proc.stderr:
+        proc.stderr.close()
+    return elapsed, usage.ru_maxrss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15, help="measured runs per case (default 15)")
+    parser.add_argument("--scale", action="store_true", help="add the 600- and 6,000-option cases")
+    ns = parser.parse_args()
+    if not Path(TRD).exists():
+        raise SystemExit(f"no trd entry point next to {PY}: install the project into this environment first")
+
+    work = Path(tempfile.mkdtemp(prefix="trd-bench-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("TRD_KB", "TRD_NO_CACHE", "FORCE_COLOR")}
+    env.update({"TRD_CACHE_DIR": str(work / "cache"), "COLUMNS": "100", "NO_COLOR": "1"})
+
+    cases: dict[str, list[str]] = {
+        'python -c "import typer, rich"': [PY, "-c", "import typer, rich"],
+        "trd --help": [TRD, "--help"],
+        "trd --version": [TRD, "--version"],
+        "options -n 2 > file": [TRD, "options", "--prior-trials", "2"],
+        "options -n 2 --format table > file": [TRD, "options", "--prior-trials", "2", "--format", "table"],
+        "options -n 2 --format json": [TRD, "options", "--prior-trials", "2", "--format", "json"],
+        "show ect": [TRD, "show", "ect", "--format", "table"],
+        "refs": [TRD, "refs", "--format", "table"],
+    }
+    if ns.scale:
+        sys.path.insert(0, str(HERE))
+        from synth import write_kb
+
+        for n in (600, 6000):
+            kb = write_kb(work / f"kb{n}", n)
+            cases[f"options json, {n} options"] = [TRD, "options", "--format", "json", "--kb", str(kb)]
+            cases[f"options table, {n} options"] = [TRD, "options", "--format", "table", "--kb", str(kb)]
+            cases[f"show, {n} options"] = [TRD, "show", "synthetic-option-7", "--format", "table", "--kb", str(kb)]
+
+    # The cold run of each knowledge base: validation plus the cache write.
+    cold: dict[str, float] = {}
+    for name, argv in cases.items():
+        if "--kb" in argv or name.startswith("options -n 2 > file"):
+            t, _ = run_once(argv, env)
+            cold[name] = t
+    for argv in cases.values():  # warm-up round
+        run_once(argv, env)
+    times: dict[str, list[float]] = {n: [] for n in cases}
+    rss: dict[str, int] = {n: 0 for n in cases}
+    for _ in range(ns.runs):
+        for name, argv in cases.items():
+            t, peak = run_once(argv, env)
+            times[name].append(t)
+            rss[name] = max(rss[name], peak)
+
+    base = statistics.median(times['python -c "import typer, rich"'])
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
+          f"{ns.runs} interleaved runs per case after a warm-up; medians")
+    print(f"{'case':<40} {'median':>9} {'ratio':>7} {'peak RSS':>10}  target")
+    failed = 0
+    for name in cases:
+        med = statistics.median(times[name])
+        ratio = med / base
+        target = TARGETS.get(name)
+        verdict = ""
+        if target:
+            kind, limit = target
+            ok = ratio <= limit if kind == "ratio" else med <= limit
+            ok = ok and (rss[name] / 1024 <= 40 or name.startswith("options json, 6000") or name.startswith("show, 6000"))
+            verdict = ("ok " if ok else "MISSED ") + (f"<= {limit}x" if kind == "ratio" else f"<= {limit:g} s")
+            failed += not ok
+        print(f"{name:<40} {med * 1000:>7.1f}ms {ratio:>6.2f}x {rss[name] / 1024:>8.1f}MB  {verdict}")
+    for name, t in cold.items():
+        print(f"{'cold (first run, validates): ' + name:<60} {t * 1000:>7.1f}ms")
+    if ns.scale:
+        print("growth from 600 to 6,000 options (10x the options):")
+        for what in ("options json", "options table", "show"):
+            a, b = statistics.median(times[f"{what}, 600 options"]), statistics.median(times[f"{what}, 6000 options"])
+            print(f"  {what:<14} {a * 1000:>7.1f}ms -> {b * 1000:>7.1f}ms  ({b / a:.2f}x)")
+    print("'options -n 2 > file' is what `trd options --prior-trials 2 > notes.md` writes: a markdown table "
+          "(trd draws Rich boxes only for a terminal or with --format table)")
+    print(f"peak RSS target (<= 40 MB) applies to the knowledge base as shipped; "
+          f"{'all targets met' if not failed else f'{failed} target(s) missed'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
