@@ -128,3 +128,23 @@ def test_install_completion_writes_the_shell_script(shell: str, tmp_path, monkey
         script = (tmp_path / ".zfunc" / "_trd").read_text()
         assert "compinit" in (tmp_path / ".zshrc").read_text()
     assert "_TRD_COMPLETE" in script
+
+
+def test_search_is_case_and_accent_insensitive() -> None:
+    import json as _json
+
+    plain = _json.loads(runner.invoke(app, ["search", "electroconvulsive", "--format", "json"]).stdout)["matches"]
+    accented = _json.loads(runner.invoke(app, ["search", "ÉLECTROCONVULSIVE", "--format", "json"]).stdout)["matches"]
+    assert plain and plain == accented
+    assert any(m["id"] == "ect" and m["kind"] == "option" for m in plain)
+    assert any(m["kind"] == "reference" for m in _json.loads(runner.invoke(app, ["search", "Réseau", "--format", "json"]).stdout)["matches"])
+
+
+def test_completion_of_context_and_effect_values() -> None:
+    def complete(words: str) -> str:
+        env = {"_TRD_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words}
+        return runner.invoke(app, [], env=env, prog_name="trd").output
+
+    assert "psychotic-features" in complete("trd options --context psy")
+    assert "weight-gain" in complete("trd options --avoid wei")
+    assert "maudsley" in complete("trd stage --model mau")
