@@ -32,6 +32,9 @@ def _gen_docs():
 @pytest.mark.skipif(not (ROOT / "scripts" / "gen_docs.py").exists(), reason="needs the source checkout")
 def test_generated_docs_and_pictures_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
     gen = _gen_docs()
+    committed = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8").splitlines()[0]
+    if gen.toolchain() not in committed:
+        pytest.skip(f"docs were generated with another Typer/Rich ({committed}); regenerate to compare")
     stale = [str(p.relative_to(ROOT)) for p, text in gen.outputs().items() if p.read_text(encoding="utf-8") != text]
     assert not stale, f"stale: {stale}; run `python scripts/gen_docs.py`"
 
