@@ -27,7 +27,7 @@ def modules_after(args: list[str], env_extra: dict[str, str] | None = None) -> s
     env = dict(os.environ)
     env.update(env_extra or {})
     out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, env=env)
-    line = [l for l in out.stderr.splitlines() if l.startswith("MODULES ")][-1]
+    line = [ln for ln in out.stderr.splitlines() if ln.startswith("MODULES ")][-1]
     return set(json.loads(line[len("MODULES "):]))
 
 

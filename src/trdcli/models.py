@@ -11,7 +11,6 @@ code from those ratings (`Option.rank_key`) and explained to users by `RANKING_E
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
