@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import Issue
 
@@ -205,5 +205,3 @@ def _summary(kb: Any) -> dict[str, Any]:
         ),
     }
 
-
-Check = Callable[[Any, dt.date], list[Issue]]

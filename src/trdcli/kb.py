@@ -368,9 +368,6 @@ class Loaded:
     ) -> None:
         self.root, self.kb, self.documents, self.option_origin, self.files = root, kb, documents, option_origin, files
 
-    def location(self, path: tuple[object, ...]) -> Location:
-        return _locate(self.documents, self.option_origin, path)
-
 
 def _local(
     documents: dict[str, Document], option_origin: list[tuple[str, int]], path: tuple[object, ...]
@@ -387,11 +384,6 @@ def _local(
     if head == "meta":
         return documents["meta"], rest
     return documents["meta"], ()
-
-
-def _locate(documents: dict[str, Document], option_origin: list[tuple[str, int]], path: tuple[object, ...]) -> Location:
-    doc, local = _local(documents, option_origin, path)
-    return doc.location(local)
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Loaded:

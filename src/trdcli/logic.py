@@ -226,23 +226,31 @@ class KnowledgeBaseLogic:
                 return s
         return None
 
+    def other_citations(self) -> list[tuple[tuple[Any, ...], str, str, str]]:
+        """Citations outside the options: (path, what cites, role for cited_by, reference id)."""
+        meta = self.meta
+        out: list[tuple[tuple[Any, ...], str, str, str]] = []
+        for i, d in enumerate(meta.definitions):
+            out.append((("meta", "definitions", i, "source"), f"definition '{d.term}'", "kb", d.source))
+        for i, n in enumerate(meta.context_notes):
+            out.append((("meta", "context_notes", i, "source"), f"the {n.context} note", "kb", n.source))
+        for i, sm in enumerate(meta.staging_models):
+            for k, rid in enumerate(sm.sources):
+                out.append((("meta", "staging_models", i, "sources", k), f"staging model '{sm.id}'", "staging", rid))
+        for i, s in enumerate(self.schemes):
+            for k, rid in enumerate(s.sources):
+                out.append((("schemes", i, "sources", k), f"scheme '{s.id}'", "legend", rid))
+        return out
+
     def cited_by(self) -> dict[str, list[str]]:
-        """reference id -> ids of the options (and 'definitions'/'schemes') that cite it."""
+        """reference id -> ids of the options (and 'kb', 'staging', 'legend') that cite it."""
         out: dict[str, list[str]] = {r.id: [] for r in self.references}
         for opt in self.options:
             for rid in opt.cited_ids():
                 out.setdefault(rid, []).append(opt.id)
-        for d in [*self.meta.definitions, *self.meta.context_notes]:
-            if "kb" not in out.setdefault(d.source, []):
-                out[d.source].append("kb")
-        for sm in self.meta.staging_models:
-            for rid in sm.sources:
-                if "staging" not in out.setdefault(rid, []):
-                    out[rid].append("staging")
-        for s in self.schemes:
-            for rid in s.sources:
-                if "legend" not in out.setdefault(rid, []):
-                    out[rid].append("legend")
+        for _path, _what, role, rid in self.other_citations():
+            if role not in out.setdefault(rid, []):
+                out[rid].append(role)
         return out
 
 

@@ -55,7 +55,6 @@ ReferenceType = Literal[
 GRADING_TYPES = frozenset({"guideline", "systematic-review", "meta-analysis"})
 
 Scheme = Literal["canmat-2023", "canmat-2016", "nice-ng222", "nice-ta", "nice-ipg", "grade", "va-dod-2022"]
-SCHEMES: tuple[str, ...] = Scheme.__args__  # type: ignore[attr-defined]
 CanmatLine = Literal[CANMAT_LINES]  # type: ignore[valid-type]
 NiceStrength = Literal["offer", "consider", "do-not-offer", "do-not-routinely-offer", "recommended", "not-recommended"]
 IpgStrength = Literal["normal-arrangements", "special-arrangements"]
@@ -389,32 +388,13 @@ class KnowledgeBase(KnowledgeBaseLogic, Model):
                         )
                     )
 
-        for i, d in enumerate(self.meta.definitions):
-            if d.source not in ref_ids:
+        for path, what, _role, rid in self.other_citations():
+            if rid not in ref_ids:
                 problems.append(
                     Problem(
-                        path=("meta", "definitions", i, "source"),
-                        message=f"definition '{d.term}' cites reference '{d.source}', which is not in references.yaml",
-                        hint=_suggest_hint(d.source, ref_ids),
-                    )
-                )
-        for i, sm in enumerate(self.meta.staging_models):
-            for k, rid in enumerate(sm.sources):
-                if rid not in ref_ids:
-                    problems.append(
-                        Problem(
-                            path=("meta", "staging_models", i, "sources", k),
-                            message=f"staging model '{sm.id}' cites reference '{rid}', which is not in references.yaml",
-                            hint=_suggest_hint(rid, ref_ids),
-                        )
-                    )
-        for i, n in enumerate(self.meta.context_notes):
-            if n.source not in ref_ids:
-                problems.append(
-                    Problem(
-                        path=("meta", "context_notes", i, "source"),
-                        message=f"the {n.context} note cites reference '{n.source}', which is not in references.yaml",
-                        hint=_suggest_hint(n.source, ref_ids),
+                        path=path,
+                        message=f"{what} cites reference '{rid}', which is not in references.yaml",
+                        hint=_suggest_hint(rid, ref_ids),
                     )
                 )
         seen_schemes: set[str] = set()
@@ -422,15 +402,6 @@ class KnowledgeBase(KnowledgeBaseLogic, Model):
             if s.id in seen_schemes:
                 problems.append(Problem(path=("schemes", i, "id"), message=f"scheme '{s.id}' is defined twice"))
             seen_schemes.add(s.id)
-            for k, rid in enumerate(s.sources):
-                if rid not in ref_ids:
-                    problems.append(
-                        Problem(
-                            path=("schemes", i, "sources", k),
-                            message=f"scheme '{s.id}' cites reference '{rid}', which is not in references.yaml",
-                            hint=_suggest_hint(rid, ref_ids),
-                        )
-                    )
         for i, opt in enumerate(self.options):
             for j, rec in enumerate(opt.recommendations):
                 if rec.scheme not in seen_schemes:

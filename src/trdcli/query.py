@@ -67,10 +67,6 @@ class Flag:
         self.about = about  # the context or the effect
         self.text, self.source = text, source
 
-    @property
-    def symbol(self) -> str:
-        return FLAG_SYMBOLS[self.kind]
-
 
 FLAG_SYMBOLS = {"earlier": "↑", "caution": "!", "contraindicated": "✗", "avoid": "⚠"}
 FLAG_WORDS = {
@@ -86,11 +82,10 @@ class OptionsResult:
         self,
         query: OptionsQuery,
         options: list[Option],
-        total: int = 0,
         flags: dict[str, list[Flag]] | None = None,
         hidden: list[str] | None = None,
     ) -> None:
-        self.query, self.options, self.total = query, options, total
+        self.query, self.options = query, options
         self.notes: list[str] = []
         self.relax: list[str] = []  # suggestions when nothing matched
         self.flags = flags or {}  # option id -> flags, for contexts/avoid
@@ -148,7 +143,7 @@ def select(kb: KnowledgeBase, q: OptionsQuery) -> OptionsResult:
             return 2 if "contraindicated" in kinds else 0 if "earlier" in kinds else 1
 
         chosen = sorted(chosen, key=group)
-    result = OptionsResult(q, chosen, total=len(kb.options), flags=flags, hidden=hidden)
+    result = OptionsResult(q, chosen, flags=flags, hidden=hidden)
     result.context_notes = [n for n in kb.meta.context_notes if n.context in q.contexts]
     if q.prior_trials is not None and q.prior_trials < TRD_THRESHOLD:
         n = q.prior_trials

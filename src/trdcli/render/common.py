@@ -80,10 +80,6 @@ def clean(text: object) -> str:
     return _CONTROL.sub("", str(text))
 
 
-def rating_label(rec: Recommendation) -> str:
-    return rec.label()
-
-
 class Citations:
     """Numbers references in the order an output first cites them."""
 

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
 
 # RIS reference types by our reference type (journal articles when there is a journal).
 _TYPES = {"guideline": "GOVDOC", "label": "GOVDOC", "regulatory": "PRESS"}
-TAGS = ("TY", "AU", "TI", "T2", "JO", "PB", "PY", "VL", "IS", "SP", "EP", "DO", "AN", "UR", "KW", "N1", "ID", "ER")
 
 
 def _line(tag: str, value: object) -> str:
