@@ -133,15 +133,23 @@ GRADING_TYPES = frozenset({"guideline", "systematic-review", "meta-analysis"})
 
 
 class Node:
-    """Shared behaviour of every domain class: extra fields are refused at the file boundary."""
+    """Shared behaviour of every domain class: extra fields are refused at the file boundary.
+
+    Classes are frozen; equality is identity and the repr is short (the generated __eq__ and
+    __repr__ of 27 dataclasses cost a measurable share of a warm run's start-up).
+    """
 
     __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid", "str_strip_whitespace": True}
+
+    def __repr__(self) -> str:
+        ident = getattr(self, "id", None) or getattr(self, "source", None) or ""
+        return f"<{type(self).__name__} {ident}>"
 
 
 # --------------------------------------------------------------------------- references
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Reference(Node):
     """One source, once. Field names follow CSL where they can (doi, pmid, issued year)."""
 
@@ -182,7 +190,7 @@ class Reference(Node):
 # --------------------------------------------------------------------------- ratings, one type per scheme
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Rating(Node):
     """One source's rating of one option, in that source's own scheme (see the subclasses)."""
 
@@ -216,7 +224,7 @@ class Rating(Node):
         return STANCE_OF.get((self.scheme, name, value), "uncertain")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class CanmatRating(Rating):
     scheme: Literal["canmat-2023", "canmat-2016"]
     line: Literal[CANMAT_LINES] | None = None  # type: ignore[valid-type]  # tuple as Literal
@@ -239,7 +247,7 @@ class CanmatRating(Rating):
         return True
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class NiceRating(Rating):
     scheme: Literal["nice-ng222"]
     strength: Literal[NICE_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -248,7 +256,7 @@ class NiceRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class NiceTaRating(Rating):
     scheme: Literal["nice-ta"]
     strength: Literal[TA_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -257,7 +265,7 @@ class NiceTaRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class IpgRating(Rating):
     scheme: Literal["nice-ipg"]
     strength: Literal[IPG_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -266,7 +274,7 @@ class IpgRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class GradeRating(Rating):
     scheme: Literal["grade"]
     certainty: Literal[CERTAINTIES]  # type: ignore[valid-type]  # tuple as Literal
@@ -294,7 +302,7 @@ Recommendation = Annotated[
 # --------------------------------------------------------------------------- sourced statements
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Sourced(Node):
     """A statement and the reference it comes from (where in it, when known)."""
 
@@ -303,7 +311,7 @@ class Sourced(Node):
     where: Short | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Figure(Node):
     """A key number, never without its context."""
 
@@ -318,7 +326,7 @@ class Figure(Node):
     note: Text | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Dose(Node):
     """How a medication is given, as a source states it (numbers copied as printed)."""
 
@@ -340,7 +348,7 @@ class Dose(Node):
             raise ValueError("a dose needs at least one of: " + ", ".join(self.PARTS))
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class AdverseEffect(Node):
     effect: Short
     frequency: Literal[FREQUENCIES]  # type: ignore[valid-type]  # tuple as Literal
@@ -348,7 +356,7 @@ class AdverseEffect(Node):
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Regulatory(Node):
     agency: Literal["FDA", "EMA", "Health Canada", "MHRA", "TGA", "NICE"]
     year: Year
@@ -356,7 +364,7 @@ class Regulatory(Node):
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ContextRule(Node):
     context: Context
     effect: Literal[CONTEXT_EFFECTS]  # type: ignore[valid-type]  # tuple as Literal
@@ -367,7 +375,7 @@ class ContextRule(Node):
 # --------------------------------------------------------------------------- options and classes
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class DrugClass(Node):
     """Facts that hold for a whole drug class, written once; each member option names the class."""
 
@@ -381,7 +389,7 @@ class DrugClass(Node):
     practical: tuple[Sourced, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Option(Node):
     id: Slug
     name: Short
@@ -463,14 +471,14 @@ class Option(Node):
 # --------------------------------------------------------------------------- the whole base
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Definition(Node):
     term: Short
     text: Text
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ContextNote(Node):
     """What the sources say about a patient context as a whole (shown whenever it is asked for)."""
 
@@ -479,7 +487,7 @@ class ContextNote(Node):
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class StagingModel(Node):
     """A published staging model's rules in words, their sources, and what they leave open."""
 
@@ -490,7 +498,7 @@ class StagingModel(Node):
     undefined: tuple[Text, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Meta(Node):
     """data/kb.yaml: what the knowledge base is and when it was last reviewed."""
 
@@ -505,14 +513,14 @@ class Meta(Node):
     coverage: tuple[Short, ...] = ()  # names that must resolve to an option
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class SchemeValue(Node):
     value: Union[Annotated[int, Int(0, 100)], Short]
     label: Short
     definition: Text
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class EvidenceScheme(Node):
     id: Literal[tuple(RATING_TYPES)]  # type: ignore[valid-type]  # the keys of RATING_TYPES as a Literal
     name: Short
@@ -531,22 +539,22 @@ class EvidenceScheme(Node):
 
 
 # One class per kind of file: what `trd schema` prints and what each file is validated against.
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ReferencesFile(Node):
     references: tuple[Reference, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class OptionsFile(Node):
     options: tuple[Option, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class EvidenceFile(Node):
     schemes: tuple[EvidenceScheme, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ClassesFile(Node):
     classes: tuple[DrugClass, ...]
 
@@ -563,7 +571,7 @@ class Problem:
     hint: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class KnowledgeBase:
     meta: Meta
     schemes: tuple[EvidenceScheme, ...]

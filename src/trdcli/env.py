@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import shlex
-import shutil
-import subprocess
 import sys
 from typing import IO
 
@@ -160,7 +157,11 @@ class Env:
         if chosen is None:
             chosen = os.environ.get("PAGER")
         if chosen is None:
+            import shutil
+
             chosen = "less -FRX" if shutil.which("less") else ""
+        import shlex
+
         chosen = chosen.strip()
         if not chosen or chosen == "cat":
             return None
@@ -176,6 +177,8 @@ class Env:
         text = self._buffer.getvalue()
         self._buffer = None
         self.stdout = _safe(self.real_stdout)
+        import subprocess
+
         command = self.pager_command()
         if command and (self.pager or text.count("\n") >= self.height):
             env = dict(os.environ)

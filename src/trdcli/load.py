@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from . import domain, kbfiles
-from .diagnostics import issue_at, locate_problem, pydantic_issues
 from .errors import Issue, KnowledgeBaseError, Location
 from .yamlpos import Document, display_path, read_bytes, read_yaml
 
@@ -31,6 +30,8 @@ class Loaded:
 
     def issue(self, path: domain.Path, check: str, message: str, severity: str = "error", hint: str = "") -> Issue:
         """An issue at the file:line where a path of the combined knowledge base lives."""
+        from .diagnostics import issue_at, locate_problem
+
         doc, local = locate_problem(self.documents, self.option_origin, path)
         return issue_at(doc, local, message, check, hint, severity)
 
@@ -108,6 +109,7 @@ def _build(
 ) -> tuple[Loaded | None, list[Issue]]:
     from pydantic import ValidationError
 
+    from .diagnostics import pydantic_issues
     from .schema import validate
 
     issues = list(issues)

@@ -16,7 +16,6 @@ it. The order is a reading aid, not a composite score.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +123,8 @@ def flags_of(opt: Option, contexts: tuple[str, ...], avoid: tuple[str, ...]) -> 
 
 def _check_choice(value: str, allowed: tuple[str, ...], what: str, flag: str) -> None:
     if value not in allowed:
+        import difflib
+
         close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
         hint = (f"Did you mean '{close[0]}'? " if close else "") + f"{what}: {', '.join(allowed)}."
         raise UsageError(f"Unknown {what.lower().rstrip('s')} '{value}' for {flag}.", hint=hint)
@@ -228,6 +229,8 @@ def resolve(kb: KnowledgeBase, name: str, first: bool = False) -> Resolution:
     if key in index:
         return Resolution(kb.options[index[key][0]], True, name)
 
+    import difflib
+
     # A unique option whose id, name or alias starts with the text.
     hits = {oid: pos for n, (pos, oid) in index.items() if n.startswith(key) and len(key) >= 3}
     if len(hits) == 1:
@@ -328,6 +331,7 @@ def search(kb: KnowledgeBase, text: str) -> list[Hit]:
 
 def near_terms(kb: KnowledgeBase, text: str, n: int = 3) -> list[str]:
     """Words of the knowledge base close to `text`, for a search that found nothing."""
+    import difflib
     import re
 
     words: set[str] = set()
