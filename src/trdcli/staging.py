@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import DrugClass, History, Trial
+from .history import DrugClass, History, Trial
 
 MIN_WEEKS = 4  # Rybak 2021: "The minimal length of antidepressants trial should be defined as 4-6 weeks"
 MGH_MIN_WEEKS = 6  # MGH staging (Fava 2003, as printed by Hagg 2020): at least 6 weeks
