@@ -151,7 +151,7 @@ def _identifiers(loaded: Loaded, today: dt.date) -> list[Issue]:
 def _review_dates(loaded: Loaded, today: dt.date) -> list[Issue]:
     kb = loaded.kb
     out = []
-    dated: list[tuple[tuple[object, ...], str, dt.date]] = [(("meta", "reviewed"), "the knowledge base", kb.meta.reviewed)]
+    dated: list[tuple[Path, str, dt.date]] = [(("meta", "reviewed"), "the knowledge base", kb.meta.reviewed)]
     dated += [(("options", i, "last_reviewed"), f"option '{o.id}'", o.last_reviewed) for i, o in enumerate(kb.options)]
     for path, what, date in dated:
         if date > today:

@@ -27,9 +27,14 @@ def _choices(name: str, values: tuple[str, ...]) -> type[enum.Enum]:
     return enum.Enum(name, {v.replace("-", "_"): v for v in values}, type=str)  # type: ignore[return-value]  # functional Enum API
 
 
-FamilyChoice = _choices("FamilyChoice", FAMILIES)
-ContextChoice = _choices("ContextChoice", CONTEXTS)
-EffectChoice = _choices("EffectChoice", EFFECT_TAGS)
+if TYPE_CHECKING:  # mypy cannot see members of a functional Enum; at run time these are built from vocab
+    FamilyChoice = enum.Enum
+    ContextChoice = enum.Enum
+    EffectChoice = enum.Enum
+else:
+    FamilyChoice = _choices("FamilyChoice", FAMILIES)
+    ContextChoice = _choices("ContextChoice", CONTEXTS)
+    EffectChoice = _choices("EffectChoice", EFFECT_TAGS)
 
 
 class LineChoice(str, enum.Enum):
@@ -270,7 +275,7 @@ def options(
         typer.Option("--line", "-l", help="Only options CANMAT 2023 rates at this line.", show_default=False),
     ] = None,
     context: Annotated[
-        Optional[list[ContextChoice]],  # type: ignore[valid-type]
+        Optional[list[ContextChoice]],
         typer.Option(
             "--context",
             "-c",
@@ -281,7 +286,7 @@ def options(
         ),
     ] = None,
     avoid: Annotated[
-        Optional[list[EffectChoice]],  # type: ignore[valid-type]
+        Optional[list[EffectChoice]],
         typer.Option(
             "--avoid",
             "-a",

@@ -72,14 +72,14 @@ def pydantic_issues(exc: Any, doc: Document, top: type) -> list[Issue]:
         loc = _clean_loc(tuple(err["loc"]))
         kind = err["type"]
         msg = str(err["msg"])
-        hint = ""
+        hint: str = ""
         line_loc = loc
         if kind == "extra_forbidden" or kind == "unexpected_keyword_argument":
             name = loc[-1] if loc else "?"
             msg = f"unknown field '{name}'"
             known = [k for k in known_fields(top, doc.data, loc) if k != name]
-            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6) if known else []
-            hint = f"did you mean '{close[0]}'?" if close else (f"allowed here: {', '.join(known)}" if known else "remove it")
+            near = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6) if known else []
+            hint = f"did you mean '{near[0]}'?" if near else (f"allowed here: {', '.join(known)}" if known else "remove it")
         elif kind in ("missing", "missing_keyword_argument"):
             msg = f"missing required field '{loc[-1]}'" if loc else "missing required field"
             line_loc = loc[:-1]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import types
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -129,7 +130,6 @@ ReferenceType = Literal[REFERENCE_TYPES]  # type: ignore[valid-type]  # likewise
 # Reference types that may carry a rating, or count as the "guideline or systematic review" an option needs.
 GRADING_TYPES = frozenset({"guideline", "systematic-review", "meta-analysis"})
 
-FROZEN = {"frozen": True, "kw_only": True}
 
 
 class Node:
@@ -141,7 +141,7 @@ class Node:
 # --------------------------------------------------------------------------- references
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Reference(Node):
     """One source, once. Field names follow CSL where they can (doi, pmid, issued year)."""
 
@@ -182,7 +182,7 @@ class Reference(Node):
 # --------------------------------------------------------------------------- ratings, one type per scheme
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Rating(Node):
     """One source's rating of one option, in that source's own scheme (see the subclasses)."""
 
@@ -204,7 +204,7 @@ class Rating(Node):
 
     @property
     def for_mdd_in_general(self) -> bool:
-        return self.population == "mdd-general"
+        return bool(self.population == "mdd-general")
 
     def derived_stance(self) -> str:
         """for / against / uncertain: given, or derived from the rating in its own scheme."""
@@ -216,7 +216,7 @@ class Rating(Node):
         return STANCE_OF.get((self.scheme, name, value), "uncertain")
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class CanmatRating(Rating):
     scheme: Literal["canmat-2023", "canmat-2016"]
     line: Literal[CANMAT_LINES] | None = None  # type: ignore[valid-type]  # tuple as Literal
@@ -239,7 +239,7 @@ class CanmatRating(Rating):
         return True
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class NiceRating(Rating):
     scheme: Literal["nice-ng222"]
     strength: Literal[NICE_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -248,7 +248,7 @@ class NiceRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class NiceTaRating(Rating):
     scheme: Literal["nice-ta"]
     strength: Literal[TA_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -257,7 +257,7 @@ class NiceTaRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class IpgRating(Rating):
     scheme: Literal["nice-ipg"]
     strength: Literal[IPG_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -266,7 +266,7 @@ class IpgRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class GradeRating(Rating):
     scheme: Literal["grade"]
     certainty: Literal[CERTAINTIES]  # type: ignore[valid-type]  # tuple as Literal
@@ -294,7 +294,7 @@ Recommendation = Annotated[
 # --------------------------------------------------------------------------- sourced statements
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Sourced(Node):
     """A statement and the reference it comes from (where in it, when known)."""
 
@@ -303,7 +303,7 @@ class Sourced(Node):
     where: Short | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Figure(Node):
     """A key number, never without its context."""
 
@@ -318,7 +318,7 @@ class Figure(Node):
     note: Text | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Dose(Node):
     """How a medication is given, as a source states it (numbers copied as printed)."""
 
@@ -340,7 +340,7 @@ class Dose(Node):
             raise ValueError("a dose needs at least one of: " + ", ".join(self.PARTS))
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class AdverseEffect(Node):
     effect: Short
     frequency: Literal[FREQUENCIES]  # type: ignore[valid-type]  # tuple as Literal
@@ -348,7 +348,7 @@ class AdverseEffect(Node):
     source: Slug
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Regulatory(Node):
     agency: Literal["FDA", "EMA", "Health Canada", "MHRA", "TGA", "NICE"]
     year: Year
@@ -356,7 +356,7 @@ class Regulatory(Node):
     source: Slug
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class ContextRule(Node):
     context: Context
     effect: Literal[CONTEXT_EFFECTS]  # type: ignore[valid-type]  # tuple as Literal
@@ -367,7 +367,7 @@ class ContextRule(Node):
 # --------------------------------------------------------------------------- options and classes
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class DrugClass(Node):
     """Facts that hold for a whole drug class, written once; each member option names the class."""
 
@@ -381,7 +381,7 @@ class DrugClass(Node):
     practical: tuple[Sourced, ...] = ()
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Option(Node):
     id: Slug
     name: Short
@@ -463,14 +463,14 @@ class Option(Node):
 # --------------------------------------------------------------------------- the whole base
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Definition(Node):
     term: Short
     text: Text
     source: Slug
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class ContextNote(Node):
     """What the sources say about a patient context as a whole (shown whenever it is asked for)."""
 
@@ -479,7 +479,7 @@ class ContextNote(Node):
     source: Slug
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class StagingModel(Node):
     """A published staging model's rules in words, their sources, and what they leave open."""
 
@@ -490,7 +490,7 @@ class StagingModel(Node):
     undefined: tuple[Text, ...] = ()
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class Meta(Node):
     """data/kb.yaml: what the knowledge base is and when it was last reviewed."""
 
@@ -505,14 +505,14 @@ class Meta(Node):
     coverage: tuple[Short, ...] = ()  # names that must resolve to an option
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class SchemeValue(Node):
     value: Union[Annotated[int, Int(0, 100)], Short]
     label: Short
     definition: Text
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class EvidenceScheme(Node):
     id: Literal[tuple(RATING_TYPES)]  # type: ignore[valid-type]  # the keys of RATING_TYPES as a Literal
     name: Short
@@ -531,22 +531,22 @@ class EvidenceScheme(Node):
 
 
 # One class per kind of file: what `trd schema` prints and what each file is validated against.
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class ReferencesFile(Node):
     references: tuple[Reference, ...]
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class OptionsFile(Node):
     options: tuple[Option, ...]
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class EvidenceFile(Node):
     schemes: tuple[EvidenceScheme, ...]
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class ClassesFile(Node):
     classes: tuple[DrugClass, ...]
 
@@ -563,7 +563,7 @@ class Problem:
     hint: str = ""
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, kw_only=True)
 class KnowledgeBase:
     meta: Meta
     schemes: tuple[EvidenceScheme, ...]
@@ -832,12 +832,13 @@ def _converter(annotation: Any) -> Any:
     origin = typing.get_origin(annotation)
     if annotation is dt.date:
         return dt.date.fromisoformat
-    if dataclasses.is_dataclass(annotation):
-        return lambda v: from_plain(annotation, v)
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        cls: type[Any] = annotation
+        return lambda v: from_plain(cls, v)
     if origin is tuple or origin is Sequence or origin is list:
         inner = _converter(typing.get_args(annotation)[0])
         return (lambda v: tuple(inner(x) for x in v)) if inner else tuple
-    if origin is Union:
+    if origin is Union or origin is types.UnionType:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         classes = [a for a in args if dataclasses.is_dataclass(a)]
         if len(classes) > 1:  # a rating: told apart by its scheme

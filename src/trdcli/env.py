@@ -71,6 +71,13 @@ def utf8(stream: IO[str]) -> bool:
     return enc in ("utf-8", "utf8")
 
 
+def _safe(stream: IO[str]) -> IO[str]:
+    """The stream itself when it takes UTF-8, else a wrapper that cannot fail to encode."""
+    if utf8(stream):
+        return stream
+    return SafeStream(stream)  # type: ignore[return-value]  # a TextIOBase serves as IO[str] here
+
+
 class Env:
     """The streams and terminal facts an output needs."""
 
@@ -84,9 +91,9 @@ class Env:
     ) -> None:
         out = stdout if stdout is not None else sys.stdout
         self.real_stdout = out
-        self.stdout: IO[str] = out if utf8(out) else SafeStream(out)
+        self.stdout: IO[str] = _safe(out)
         err = stderr if stderr is not None else sys.stderr
-        self.stderr: IO[str] = err if utf8(err) else SafeStream(err)
+        self.stderr: IO[str] = _safe(err)
         self.program_version = program_version
         self.force_terminal = force_terminal
         self.pager = pager
@@ -168,7 +175,7 @@ class Env:
             return
         text = self._buffer.getvalue()
         self._buffer = None
-        self.stdout = self.real_stdout if utf8(self.real_stdout) else SafeStream(self.real_stdout)
+        self.stdout = _safe(self.real_stdout)
         command = self.pager_command()
         if command and (self.pager or text.count("\n") >= self.height):
             env = dict(os.environ)

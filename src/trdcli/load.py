@@ -161,6 +161,6 @@ def _build(
         options=tuple(options),
     )
     loaded = Loaded(root, kb, documents, origin, listing)
-    for problem in kb.check():
-        issues.append(loaded.issue(problem.path, "cross-reference", problem.message, hint=problem.hint))
+    for found in kb.check():
+        issues.append(loaded.issue(found.path, "cross-reference", found.message, hint=found.hint))
     return (None if any(i.severity == "error" for i in issues) else loaded), issues

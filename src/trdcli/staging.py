@@ -277,12 +277,12 @@ def headline(model_id: str, result: dict[str, Any]) -> str:
         return f"{verdict} the common TRD definition ({result['counted_trials']} failed adequate trials counted)"
     if model_id == "maudsley":
         if result["score"] is None:
-            return "not defined: " + result["undefined"]
+            return "not defined: " + str(result["undefined"])
         return f"score {result['score']} of 15, {result['band']}"
     if model_id == "mgh":
         return f"score {result['score']:g}"
     if result["stage"] is None:
-        return "not defined: " + result["reason"]
+        return "not defined: " + str(result["reason"])
     return f"stage {result['stage']}"
 
 

@@ -49,7 +49,7 @@ class Document:
                 break
             best = pos
             try:
-                node = node[part]  # type: ignore[index]
+                node = node[part]
             except (KeyError, IndexError, TypeError):
                 break
         if best is None:

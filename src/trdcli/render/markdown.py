@@ -94,8 +94,13 @@ def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
     doc = views.compare_view(opts, kb, env.program_version)
     out = [f"# {esc(doc.title)}", "", "| | " + " | ".join(esc(c) for c in doc.columns) + " |", "|---" * (len(doc.columns) + 1) + "|"]
     for attr, cells in doc.table:
-        out.append(f"| **{esc(attr)}** | " + " | ".join(esc(c).replace("- ", "• ") for c in cells) + " |")
+        out.append(f"| **{esc(attr)}** | " + " | ".join(_bullets(c) for c in cells) + " |")
     _write(env, out + [""] + _tail(doc))
+
+
+def _bullets(cell: str) -> str:
+    """A cell of several '- item' lines as one table cell: '• item • item'."""
+    return " ".join("• " + esc(line[2:]) if line.startswith("- ") else esc(line) for line in cell.split("\n"))
 
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
