@@ -39,6 +39,7 @@ SCHEME_SHORT = {
     "nice-ipg": "NICE IPG",
     "grade": "Review",
 }
+SCHEME_TINY = {"canmat-2016": "C16", "nice-ng222": "NICE", "nice-ta": "TA", "nice-ipg": "IPG", "grade": "Rev"}
 GROUP_TITLES = {
     "first": "First line (CANMAT 2023, difficult-to-treat depression)",
     "second": "Second line (CANMAT 2023)",
@@ -381,7 +382,7 @@ def _row(rank: int, opt: Option, kb: KnowledgeBase, result: OptionsResult, cites
         for r in others
     ]
     short = " ".join(
-        f"{SCHEME_SHORT[r.scheme]}{'+' if r.derived_stance() == 'for' else '-' if r.derived_stance() == 'against' else '?'}"
+        f"{SCHEME_TINY.get(r.scheme, r.scheme)}{'+' if r.derived_stance() == 'for' else '-' if r.derived_stance() == 'against' else '?'}"
         + (DISAGREE_MARK if id(r) in disagreeing else "")
         for r in others
     )
@@ -405,7 +406,8 @@ def _row(rank: int, opt: Option, kb: KnowledgeBase, result: OptionsResult, cites
 def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str) -> Document:
     q = result.query
     cites = Citations(kb)
-    doc = Document(title="Options for treatment-resistant depression: " + describe(result))
+    n = len(result.options)
+    doc = Document(title=f"{n} option{'s' if n != 1 else ''} for treatment-resistant depression: " + describe(result))
     # Notes first: whatever changes how the list should be read.
     if result.not_yet_trd:
         n = q.prior_trials or 0

@@ -217,23 +217,28 @@ def options_compact(doc: Document, env: Env, console: Console) -> None:
         for item in section.items:
             console.print(_one_line(cited(item), width))
     # References: several per line, author and year only; the full list is one command away.
-    console.print(Text(f"References ({len(doc.references)}; in full: trd refs, or --long)", style="bold underline"))
-    line = Text()
+    line = Text("References (first author; in full: trd refs): ", style="bold")
     for n, ref in doc.references:
         who = (ref.authors[0].split()[0] if ref.authors else (ref.publisher or ref.journal or ref.id).split()[0]).rstrip(",")
-        piece = f"[{n}] {who} {ref.year or 'n.d.'}"
-        if line.cell_len and line.cell_len + 2 + len(piece) > width:
+        piece = f"{n} {who}"
+        sep = "" if line.plain.endswith(": ") or not line.cell_len else "  "
+        if line.cell_len and line.cell_len + len(sep) + len(piece) > width:
             console.print(line)
-            line = Text()
-        line.append(("  " if line.cell_len else "") + clean(piece))
+            line, sep = Text(), ""
+        line.append(sep + clean(piece))
     if line.cell_len:
         console.print(line)
-    legend = "CANMAT 2023: line and level (L?: level not stated); other guidelines: + for, - against, ≠ disagrees with CANMAT"
+    legend = "L?: no level stated; + for, - against, ≠ disagrees"
     kinds = sorted({f.style.removeprefix("flag:") for r in doc.rows for f in r.flags})
     if kinds:
         legend += "; " + ", ".join(f"{views.FLAG_SYMBOLS[k]} {k}" for k in kinds)
-    console.print(T(legend + ". Detail: trd show NAME.", "dim"))
-    _footer(console, doc)
+    tail = doc.footer.split(",")[0].replace("Knowledge base", "KB")
+    if len(legend) + 3 + len(tail) <= width:
+        console.print(T(f"{legend} · {tail}", "dim"))
+    else:
+        console.print(T(legend + ".", "dim"))
+        console.print(T(_fit(doc.footer + " · trd show NAME, --long", width), "dim"))
+    console.print(T(doc.disclaimer, "bold yellow"))
 
 
 def _one_line(text: Text, width: int) -> Text:
