@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import DrugClass, History, Trial
+from .history import DrugClass, History, Trial
 
 MIN_WEEKS = 4  # Rybak 2021: "The minimal length of antidepressants trial should be defined as 4-6 weeks"
 MGH_MIN_WEEKS = 6  # MGH staging (Fava 2003, as printed by Hagg 2020): at least 6 weeks
@@ -277,12 +277,12 @@ def headline(model_id: str, result: dict[str, Any]) -> str:
         return f"{verdict} the common TRD definition ({result['counted_trials']} failed adequate trials counted)"
     if model_id == "maudsley":
         if result["score"] is None:
-            return "not defined: " + result["undefined"]
+            return "not defined: " + str(result["undefined"])
         return f"score {result['score']} of 15, {result['band']}"
     if model_id == "mgh":
         return f"score {result['score']:g}"
     if result["stage"] is None:
-        return "not defined: " + result["reason"]
+        return "not defined: " + str(result["reason"])
     return f"stage {result['stage']}"
 
 
