@@ -51,4 +51,9 @@ EFFECT_TAGS = (
     "nausea",
     "headache",
     "scalp-discomfort",
+    "neuroleptic-malignant-syndrome",
+    "extrapyramidal",
+    "hyperprolactinaemia",
+    "impulse-control",
+    "serious-rash",
 )
