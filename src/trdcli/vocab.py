@@ -117,4 +117,7 @@ EFFECT_TAGS = (
     "toxicity",
     "rash",
     "suicidality",
+    "extrapyramidal",
+    "hyperprolactinaemia",
+    "serious-rash",
 )
