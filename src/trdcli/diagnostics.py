@@ -65,6 +65,9 @@ _PATTERN_WORDS = {
 }
 
 
+RATING_VALUES = ("line", "level", "strength", "certainty")
+
+
 def pydantic_issues(exc: Any, doc: Document, top: type) -> list[Issue]:
     """One Issue per pydantic error, at the line of the field, with a hint where one helps."""
     out: list[Issue] = []
@@ -74,7 +77,12 @@ def pydantic_issues(exc: Any, doc: Document, top: type) -> list[Issue]:
         msg = str(err["msg"])
         hint: str = ""
         line_loc = loc
-        if kind == "extra_forbidden" or kind == "unexpected_keyword_argument":
+        tag = next((p for p in err["loc"] if isinstance(p, str) and p in domain.RATING_TYPES), None)
+        if kind in ("extra_forbidden", "unexpected_keyword_argument") and tag and loc and loc[-1] in RATING_VALUES:
+            uses = [f for f in RATING_VALUES if f in domain.hints(domain.RATING_TYPES[tag])]
+            msg = f"{loc[-1]} is not part of the {tag} scheme (it uses {', '.join(uses)})"
+            hint = "each guideline's rating keeps that guideline's own terms"
+        elif kind == "extra_forbidden" or kind == "unexpected_keyword_argument":
             name = loc[-1] if loc else "?"
             msg = f"unknown field '{name}'"
             known = [k for k in known_fields(top, doc.data, loc) if k != name]
@@ -89,16 +97,23 @@ def pydantic_issues(exc: Any, doc: Document, top: type) -> list[Issue]:
             if close:
                 hint = f"did you mean '{close}'?"
         elif kind == "unknown_scheme":
-            msg = f"{short(err.get('input', {}).get('scheme') if isinstance(err.get('input'), dict) else None)}: {msg}"
+            given = err.get("input", {}).get("scheme") if isinstance(err.get("input"), dict) else None
+            if given is None:
+                msg = "missing required field 'scheme'"
+                hint = "one of: " + ", ".join(domain.RATING_TYPES)
+            else:
+                msg = f"{short(given)} is not allowed: {msg}"
+                near = difflib.get_close_matches(str(given), list(domain.RATING_TYPES), n=1, cutoff=0.6)
+                hint = f"did you mean '{near[0]}'?" if near else ""
         elif kind == "value_error":
             msg = msg.removeprefix("Value error, ")
         elif kind == "int_type" and isinstance(err.get("input"), bool):
             msg = f"{err['input']!r} (a YAML yes/no) is not a number"
             hint = "write the number itself; YAML reads yes, no, true, false, on and off as booleans"
-        elif kind == "string_pattern_mismatch" and "\\x00" in str(err.get("ctx", {}).get("pattern", "")):
+        elif kind == "string_pattern_mismatch" and "\x00" in str(err.get("ctx", {}).get("pattern", "")):
             msg = (
-                "contains a control, bidirectional or invisible format character; knowledge-base text must be "
-                "plain text (it could reorder or hide text on screen)"
+                "contains a control character (an escape sequence or similar) or a bidirectional or invisible "
+                "format character; knowledge-base text must be plain text that cannot drive or reorder the screen"
             )
             hint = "remove the character; line breaks are allowed only in long text fields"
         elif kind == "string_pattern_mismatch":

@@ -139,13 +139,13 @@ def read_bytes(path: Path, kind: str = "knowledge-base file", limit: int = MAX_F
     except FileNotFoundError:
         raise KnowledgeBaseError(f"{shown}: the {kind} does not exist.") from None
     except IsADirectoryError:
-        raise KnowledgeBaseError(f"{shown}: the {kind} is a folder; expected a YAML file.") from None
+        raise KnowledgeBaseError(f"{shown}: expected a YAML file, found a folder.") from None
     except OSError as exc:
         raise KnowledgeBaseError(f"{shown}: cannot read the {kind}: {exc.strerror}.") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise KnowledgeBaseError(f"{shown}: the {kind} is a folder; expected a YAML file.")
+            raise KnowledgeBaseError(f"{shown}: expected a YAML file, found a folder.")
         if not stat.S_ISREG(mode):
             what = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
             raise KnowledgeBaseError(
