@@ -27,6 +27,7 @@ CHECKS: dict[str, str] = {
     "review-date": "no review date is in the future or more than two years old",
     "coverage": "every name on the curated coverage list resolves to an option",
     "doses": "every medication option has a sourced dose",
+    "vocabulary": "the drug vocabulary and scales of treatment histories parse and cite existing references and options",
     "duplicate-text": "no text of 120 characters or more is repeated across options (write it once, on a drug class)",
 }
 DUPLICATE_MIN_CHARS = 120
@@ -65,6 +66,10 @@ def run(path: str | None, today: dt.date | None = None, origin: str | None = Non
     checks = (_grading_source, _canmat_level, _figure_context, _identifiers, _review_dates, _coverage, _doses, _duplicates)
     for check in checks:
         report.issues.extend(check(loaded, today))
+    from .history import vocabulary_issues
+
+    kb = loaded.kb
+    report.issues.extend(vocabulary_issues(root, {r.id for r in kb.references}, {o.id for o in kb.options}))
     report.counts = _summary(loaded.kb)
     return report
 

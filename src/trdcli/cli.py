@@ -50,6 +50,8 @@ class SchemaKind(str, enum.Enum):
     classes = "classes"
     kb = "kb"
     history = "history"
+    drugs = "drugs"
+    scales = "scales"
 
 
 class StagingChoice(str, enum.Enum):
@@ -325,20 +327,25 @@ def options(
         tried: dict[str, list[query.Flag]] = {}
         if history is not None:
             from .errors import UsageError
-            from .history import load_history
-            from .staging import trd_definition
+            from .history import load_history, tried_options
+            from .kbfiles import resolve
+            from .staging import pseudo_resistance, trd_definition
 
             if prior_trials is not None:
                 raise UsageError(
                     "Give --prior-trials or --history, not both.",
                     hint="--history counts the failed adequate trials from the file.",
                 )
-            hist = load_history(history)
-            definition = trd_definition(hist)
-            prior_trials = definition["counted_trials"]
-            history_notes = [f"Pseudo-resistance: {flag}" for flag in definition.get("flags", [])]
-            recorded = list(hist.contexts)
-            if hist.episode.severity == "severe-with-psychosis":
+            patient = load_history(history, resolve(kb))
+            _warn(patient.warnings)
+            prior_trials = trd_definition(patient)["counted_trials"]
+            history_notes = [
+                f"From the history, not counted as a failed adequate trial: {flag}." for flag in pseudo_resistance(patient)
+            ]
+            for oid, marks in tried_options(patient).items():
+                tried[oid] = [query.Flag("tried", t.about, t.text, "") for t in marks]
+            recorded = list(patient.contexts)
+            if patient.severity == "severe-with-psychosis":
                 recorded.append("psychotic-features")
             contexts = tuple(dict.fromkeys([*contexts, *recorded]))
         base = _load(kb)
@@ -480,16 +487,14 @@ def stage(
 ) -> None:
     """Stage a treatment history with published TRD staging models, each with its rules and sources."""
     with guarded(debug):
-        from pathlib import Path
-
         from . import staging
         from .history import load_history
-        from .yamlpos import display_path
+        from .kbfiles import resolve
 
-        hist = load_history(history)
+        patient = load_history(history, resolve(kb))
+        _warn(patient.warnings)
         base = _load(kb)
-        shown = "<stdin>" if history == "-" else display_path(Path(history))
-        result = staging.run(hist, shown, [m.value for m in model or ()] or None)
+        result = staging.run(patient, patient.source, [m.value for m in model or ()] or None)
         with output("stage", fmt, pager) as (render, env):
             render(result, base, env)
 
@@ -558,7 +563,10 @@ def validate(
 def schema(
     kind: Annotated[
         SchemaKind,
-        typer.Argument(help="Which file: options (strategies/*.yaml), references, evidence, kb, or a history file."),
+        typer.Argument(
+            help="Which file: options (strategies/*.yaml), references, evidence, classes, kb, a history file, "
+            "drugs (the drug vocabulary) or scales."
+        ),
     ] = SchemaKind.options,
     debug: DebugOption = False,
 ) -> None:
@@ -569,6 +577,12 @@ def schema(
         from .schema import json_schema
 
         typer.echo(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=False))
+
+
+def _warn(issues: Any) -> None:
+    """Warnings about an accepted input (a deprecated spelling, a drug the vocabulary lacks), on stderr."""
+    for issue in issues:
+        _stderr(f"warning: {issue.render()}\n")
 
 
 def main() -> None:

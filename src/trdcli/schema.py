@@ -15,15 +15,15 @@ from pydantic import ConfigDict, TypeAdapter
 from . import domain
 from .kbfiles import KINDS
 
-SCHEMA_KINDS = ("options", "references", "evidence", "classes", "kb", "history")
+SCHEMA_KINDS = ("options", "references", "evidence", "classes", "kb", "history", "drugs", "scales")
 
 
 def model_of(kind: str) -> type:
     """The class a file of this kind is read into ('kb' is the same as 'meta')."""
-    if kind == "history":
-        from .history import History
+    if kind in ("history", "drugs", "scales"):
+        from .history import FILE_MODELS
 
-        return History
+        return FILE_MODELS[kind]
     spec = KINDS["meta" if kind == "kb" else kind]
     cls: type = getattr(domain, spec.model)
     return cls
