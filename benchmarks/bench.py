@@ -96,7 +96,13 @@ def main() -> int:
         raise SystemExit(f"no trd entry point next to {PY}: install the project into this environment first")
 
     work = Path(tempfile.mkdtemp(prefix="trd-bench-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("TRD_KB", "TRD_NO_CACHE", "FORCE_COLOR")}
+    # PYTHONDONTWRITEBYTECODE would make every run compile trd's modules from source, which no
+    # installed copy does (pip writes the bytecode at install): the warm-up round writes it here.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TRD_KB", "TRD_NO_CACHE", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE", "COLUMNS", "LINES")
+    }
     env.update({"TRD_CACHE_DIR": str(work / "cache"), "COLUMNS": "100", "NO_COLOR": "1"})
 
     cases: dict[str, list[str]] = {

@@ -13,16 +13,15 @@ and `compare` follow from it, so a new field is covered the day it is declared.
 Nothing here knows about files, terminals or pydantic errors.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import datetime as dt
 import types
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
+from .frozen import record
 from .vocab import (
     CANMAT_LEVELS,
     CANMAT_LINES,
@@ -42,6 +41,7 @@ from .vocab import (
 )
 
 SCHEMA_VERSION = 1
+
 
 # --------------------------------------------------------------------------- constraint markers
 
@@ -149,7 +149,7 @@ class Node:
 # --------------------------------------------------------------------------- references
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Reference(Node):
     """One source, once. Field names follow CSL where they can (doi, pmid, issued year)."""
 
@@ -190,7 +190,7 @@ class Reference(Node):
 # --------------------------------------------------------------------------- ratings, one type per scheme
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Rating(Node):
     """One source's rating of one option, in that source's own scheme (see the subclasses)."""
 
@@ -224,7 +224,7 @@ class Rating(Node):
         return STANCE_OF.get((self.scheme, name, value), "uncertain")
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class CanmatRating(Rating):
     scheme: Literal["canmat-2023", "canmat-2016"]
     line: Literal[CANMAT_LINES] | None = None  # type: ignore[valid-type]  # tuple as Literal
@@ -247,7 +247,7 @@ class CanmatRating(Rating):
         return True
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class NiceRating(Rating):
     scheme: Literal["nice-ng222"]
     strength: Literal[NICE_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -256,7 +256,7 @@ class NiceRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class NiceTaRating(Rating):
     scheme: Literal["nice-ta"]
     strength: Literal[TA_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -265,7 +265,7 @@ class NiceTaRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class IpgRating(Rating):
     scheme: Literal["nice-ipg"]
     strength: Literal[IPG_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
@@ -274,7 +274,7 @@ class IpgRating(Rating):
         return ("strength", self.strength)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class GradeRating(Rating):
     scheme: Literal["grade"]
     certainty: Literal[CERTAINTIES]  # type: ignore[valid-type]  # tuple as Literal
@@ -302,7 +302,7 @@ Recommendation = Annotated[
 # --------------------------------------------------------------------------- sourced statements
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Sourced(Node):
     """A statement and the reference it comes from (where in it, when known)."""
 
@@ -311,7 +311,7 @@ class Sourced(Node):
     where: Short | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Figure(Node):
     """A key number, never without its context."""
 
@@ -326,7 +326,7 @@ class Figure(Node):
     note: Text | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Dose(Node):
     """How a medication is given, as a source states it (numbers copied as printed)."""
 
@@ -348,7 +348,7 @@ class Dose(Node):
             raise ValueError("a dose needs at least one of: " + ", ".join(self.PARTS))
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class AdverseEffect(Node):
     effect: Short
     frequency: Literal[FREQUENCIES]  # type: ignore[valid-type]  # tuple as Literal
@@ -356,7 +356,7 @@ class AdverseEffect(Node):
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Regulatory(Node):
     agency: Literal["FDA", "EMA", "Health Canada", "MHRA", "TGA", "NICE"]
     year: Year
@@ -364,7 +364,7 @@ class Regulatory(Node):
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class ContextRule(Node):
     context: Context
     effect: Literal[CONTEXT_EFFECTS]  # type: ignore[valid-type]  # tuple as Literal
@@ -375,7 +375,7 @@ class ContextRule(Node):
 # --------------------------------------------------------------------------- options and classes
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class DrugClass(Node):
     """Facts that hold for a whole drug class, written once; each member option names the class."""
 
@@ -389,7 +389,7 @@ class DrugClass(Node):
     practical: tuple[Sourced, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Option(Node):
     id: Slug
     name: Short
@@ -471,14 +471,14 @@ class Option(Node):
 # --------------------------------------------------------------------------- the whole base
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Definition(Node):
     term: Short
     text: Text
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class ContextNote(Node):
     """What the sources say about a patient context as a whole (shown whenever it is asked for)."""
 
@@ -487,7 +487,7 @@ class ContextNote(Node):
     source: Slug
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class StagingModel(Node):
     """A published staging model's rules in words, their sources, and what they leave open."""
 
@@ -498,7 +498,7 @@ class StagingModel(Node):
     undefined: tuple[Text, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class Meta(Node):
     """data/kb.yaml: what the knowledge base is and when it was last reviewed."""
 
@@ -513,14 +513,14 @@ class Meta(Node):
     coverage: tuple[Short, ...] = ()  # names that must resolve to an option
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class SchemeValue(Node):
     value: Union[Annotated[int, Int(0, 100)], Short]
     label: Short
     definition: Text
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class EvidenceScheme(Node):
     id: Literal[tuple(RATING_TYPES)]  # type: ignore[valid-type]  # the keys of RATING_TYPES as a Literal
     name: Short
@@ -539,22 +539,22 @@ class EvidenceScheme(Node):
 
 
 # One class per kind of file: what `trd schema` prints and what each file is validated against.
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class ReferencesFile(Node):
     references: tuple[Reference, ...]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class OptionsFile(Node):
     options: tuple[Option, ...]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class EvidenceFile(Node):
     schemes: tuple[EvidenceScheme, ...]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class ClassesFile(Node):
     classes: tuple[DrugClass, ...]
 
@@ -571,7 +571,7 @@ class Problem:
     hint: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(frozen=True, kw_only=True, eq=False, repr=False)
 class KnowledgeBase:
     meta: Meta
     schemes: tuple[EvidenceScheme, ...]
@@ -749,8 +749,9 @@ def hints(cls: type) -> dict[str, Any]:
     """The resolved annotations of a domain class (cached)."""
     found = _HINTS.get(cls)
     if found is None:
-        names = {f.name for f in dataclasses.fields(cls)}
-        found = {k: v for k, v in typing.get_type_hints(cls).items() if k in names}
+        # The annotations are objects, not strings (no `from __future__ import annotations` here), so
+        # the fields' types are read as they are: no evaluation on the warm path.
+        found = {f.name: f.type for f in dataclasses.fields(cls)}
         _HINTS[cls] = found
     return found
 
@@ -845,7 +846,7 @@ def _converter(annotation: Any) -> Any:
         return lambda v: from_plain(cls, v)
     if origin is tuple or origin is Sequence or origin is list:
         inner = _converter(typing.get_args(annotation)[0])
-        return (lambda v: tuple(inner(x) for x in v)) if inner else tuple
+        return (lambda v: tuple([inner(x) for x in v])) if inner else tuple
     if origin is Union or origin is types.UnionType:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         classes = [a for a in args if dataclasses.is_dataclass(a)]
@@ -860,16 +861,25 @@ def _converter(annotation: Any) -> Any:
 
 
 def from_plain(cls: type[Any], data: dict[str, Any]) -> Any:
-    """Rebuild a domain object from `to_plain` output, trusting it (the cache verified it)."""
+    """Rebuild a domain object from `to_plain` output, trusting it (the cache verified its checksum).
+
+    The object is made without calling __init__ (its checks ran when the data was validated):
+    the plain values are converted where a field holds dates, tuples or nested classes, and the
+    dict becomes the object's attributes. This is the warm path of every run.
+    """
     plan = _PLANS.get(cls)
     if plan is None:
-        plan = _PLANS[cls] = [(name, _converter(ann)) for name, ann in hints(cls).items() if not name.startswith("_")]
-    kwargs = {}
+        plan = _PLANS[cls] = [
+            (name, conv) for name, ann in hints(cls).items() if not name.startswith("_") and (conv := _converter(ann))
+        ]
+    values = dict(data)
     for name, conv in plan:
-        if name in data:
-            value = data[name]
-            kwargs[name] = conv(value) if conv is not None and value is not None else value
-    return cls(**kwargs)
+        value = values.get(name)
+        if value is not None:
+            values[name] = conv(value)
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
 
 
 def severity_rank(effect: str) -> int:

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .frozen import record
 from .errors import KnowledgeBaseError
 
 ENV_VAR = "TRD_KB"
@@ -23,7 +24,7 @@ STRATEGIES_DIR = "strategies"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
+@record(frozen=True, eq=False)
 class FileKind:
     """One kind of knowledge-base file: its name (or folder), the key it starts with, its class name."""
 
@@ -43,7 +44,7 @@ KINDS: dict[str, FileKind] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True, eq=False)
 class KbFile:
     kind: str
     path: Path

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .domain import KnowledgeBase, Option, Rating, severity_rank
+from .frozen import record
 from .errors import UsageError
 from .names import fold, fold_name
 from .vocab import CANMAT_LINES, CONTEXTS, EFFECT_TAGS, FAMILIES
@@ -31,7 +32,7 @@ TRD_THRESHOLD = 2
 GROUPS = ("first", "second", "third", "mdd-general", "not-rated", "investigational", "against")
 
 
-@dataclass(frozen=True)
+@record(frozen=True, eq=False)
 class OptionsQuery:
     """What `trd options` asks."""
 
@@ -53,7 +54,7 @@ class OptionsQuery:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True, eq=False)
 class Flag:
     """Why an option is marked for this patient: a context rule, an effect to avoid, a past trial."""
 
@@ -191,7 +192,7 @@ def select(kb: KnowledgeBase, q: OptionsQuery, tried: dict[str, list[Flag]] | No
 # --------------------------------------------------------------------------- names
 
 
-@dataclass(frozen=True)
+@record(frozen=True, eq=False)
 class Resolution:
     option: Option
     exact: bool
@@ -289,7 +290,7 @@ def shown(text: str, limit: int = 60) -> str:
 # --------------------------------------------------------------------------- search
 
 
-@dataclass(frozen=True)
+@record(frozen=True, eq=False)
 class Hit:
     kind: str  # "option" or "reference"
     id: str
