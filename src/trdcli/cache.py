@@ -1,11 +1,20 @@
-"""A cache of validated knowledge bases, so that a run need not import YAML or pydantic.
+"""A cache of validated knowledge bases, so that a warm run imports neither YAML nor pydantic.
 
-One JSON file per knowledge-base content, in `$TRD_CACHE_DIR`, else `$XDG_CACHE_HOME/trd`, else
-`~/.cache/trd`. `TRD_NO_CACHE=1` turns it off. The key is a SHA-256 of the cache format, the
-program version and every file's path and bytes, so any change to the knowledge base or the
-program is a miss. Files are written to a temporary name and renamed into place, so a reader
-never sees half a file; anything unreadable, truncated or foreign is treated as a miss. trd writes
-nothing outside this folder, and works without it when it cannot be created or written.
+One file per knowledge-base content, in `$TRD_CACHE_DIR`, else `$XDG_CACHE_HOME/trd` (an
+absolute path only, as the XDG specification says), else `~/.cache/trd`. `TRD_NO_CACHE=1` turns
+it off. It can never change an answer:
+
+- the key is a SHA-256 of the cache format, the program version and, for the one list of files a
+  run reads, each file's kind, name and the exact bytes that were parsed (`key`);
+- the payload carries a SHA-256 of its body, verified on every read; a file that is truncated,
+  padded, edited, foreign or unreadable is a miss and is rebuilt;
+- a cache folder owned by another user, or that is a link, is not used; an entry that is a link
+  is not read; temporary files are created exclusively (O_EXCL, no link followed), removed when
+  the write is interrupted, and stale ones are cleaned by the next write.
+
+The file: line 1 a header (format, versions, key, checksum, option count and name index), line 2
+the knowledge base without its options, then one line per option, so that `trd show` on a base of
+6,000 options builds one option.
 """
 
 from __future__ import annotations
@@ -13,14 +22,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import overload
 
 from . import __version__
-from .logic import SCHEMA_VERSION
+from .domain import SCHEMA_VERSION, DrugClass, EvidenceScheme, KnowledgeBase, Meta, Option, Reference, from_plain, to_plain
 
-FORMAT = "trd-kb-cache/2"  # bump when the layout of the records or of the file changes
+FORMAT = "trd-kb-cache/3"  # bump when the layout of the classes or of the file changes
 MAX_FILES = 16  # cached knowledge bases kept; older ones are removed
+STALE_TMP_SECONDS = 60
 
 
 def directory() -> Path | None:
@@ -29,89 +42,172 @@ def directory() -> Path | None:
     explicit = os.environ.get("TRD_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "trd"
 
 
-def key_for(root: Path, files: list[Path]) -> str | None:
-    """SHA-256 of format, versions and every file's relative path and bytes; None when unreadable."""
-    if directory() is None:
-        return None
+def key(parts: Sequence[tuple[str, bytes]]) -> str:
+    """SHA-256 of format, versions and, per file, its name and the exact bytes parsed."""
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{SCHEMA_VERSION}\0".encode())
-    try:
-        for path in sorted(files):
-            h.update(str(path.relative_to(root)).encode() + b"\0")
-            data = path.read_bytes()
-            h.update(len(data).to_bytes(8, "big") + data)
-    except (OSError, ValueError):
-        return None
+    for name, data in parts:
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0" + len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
 
 
-def _path(key: str) -> Path | None:
+def _usable_folder(folder: Path, create: bool) -> bool:
+    """The folder exists (or was made), is a real folder, and belongs to this user."""
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        if not create:
+            return False
+        try:
+            folder.mkdir(parents=True, mode=0o700)
+            st = os.lstat(folder)
+        except OSError:
+            return False
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or st.st_uid == getuid()
+
+
+def _path(k: str) -> Path | None:
     d = directory()
-    return None if d is None else d / f"kb-{key[:40]}.jsonl"
+    return None if d is None else d / f"kb-{k[:40]}.jsonl"
 
 
-# The file: line 1 a header (format, versions, key, the option count and name index), line 2 the
-# knowledge base without its options, then one line per option, so that one option can be built
-# without parsing the others.
+class LazyOptions(Sequence[Option]):
+    """The options of a cached knowledge base, each built from its own JSON line on first use."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self._lines = lines
+        self._built: list[Option | None] = [None] * len(lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, i: int) -> Option: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Option]: ...
+
+    def __getitem__(self, i: int | slice) -> Option | Sequence[Option]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        built = self._built[i]
+        if built is None:
+            built = self._built[i] = from_plain(Option, json.loads(self._lines[i]))
+        return built
+
+    def __iter__(self) -> Iterator[Option]:
+        for i in range(len(self._lines)):
+            yield self[i]
 
 
-def read(key: str) -> Any | None:
-    """The cached knowledge base as records, or None on any kind of miss."""
-    path = _path(key)
-    if path is None:
+def read(k: str) -> KnowledgeBase | None:
+    """The cached knowledge base, or None on any kind of miss."""
+    path = _path(k)
+    if path is None or not _usable_folder(path.parent, create=False):
         return None
     try:
-        lines = path.read_bytes().split(b"\n")
-        header = json.loads(lines[0])
-        if header.get("format") != FORMAT or header.get("trd") != __version__ or header.get("key") != key:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read()
+        finally:
+            os.close(fd)
+        head, _, body = data.partition(b"\n")
+        header = json.loads(head)
+        if header.get("format") != FORMAT or header.get("trd") != __version__ or header.get("key") != k:
             return None
+        if hashlib.sha256(body).hexdigest() != header.get("checksum"):
+            return None  # truncated, padded or edited
+        lines = body.split(b"\n")
         count = header["count"]
-        option_lines = lines[2 : 2 + count]
-        if len(option_lines) != count or len(header["index"]) != count or lines[2 + count :] != [b""]:
-            return None  # truncated or padded
-        from .records import CachedKnowledgeBase
-
-        return CachedKnowledgeBase(json.loads(lines[1]), header["index"], option_lines)
+        if len(lines) != count + 2 or lines[-1] != b"" or len(header["index"]) != count:
+            return None
+        base = json.loads(lines[0])
+        return KnowledgeBase(
+            meta=from_plain(Meta, base["meta"]),
+            schemes=tuple(from_plain(EvidenceScheme, s) for s in base["schemes"]),
+            references=tuple(from_plain(Reference, r) for r in base["references"]),
+            classes=tuple(from_plain(DrugClass, c) for c in base["classes"]),
+            options=LazyOptions(lines[1 : 1 + count]),
+            names=tuple(tuple(n) for n in header["index"]),
+        )
     except Exception:  # noqa: BLE001 - a broken cache is a miss, never an error
         return None
 
 
-def write(key: str, data: dict[str, Any]) -> None:
-    """Write atomically; give up silently if the folder cannot be written."""
-    path = _path(key)
-    if path is None:
+def write(k: str, kb: KnowledgeBase) -> None:
+    """Write atomically and exclusively; give up silently if the folder cannot be used."""
+    path = _path(k)
+    if path is None or not _usable_folder(path.parent, create=True):
         return
-    tmp: Path | None = None
+    base = {
+        "meta": to_plain(kb.meta),
+        "schemes": to_plain(kb.schemes),
+        "references": to_plain(kb.references),
+        "classes": to_plain(kb.classes),
+    }
+    parts = [json.dumps(base, ensure_ascii=False)]
+    parts += [json.dumps(to_plain(o), ensure_ascii=False) for o in kb.options]
+    body = ("\n".join(parts) + "\n").encode("utf-8")
+    header = {
+        "format": FORMAT,
+        "trd": __version__,
+        "key": k,
+        "checksum": hashlib.sha256(body).hexdigest(),
+        "count": len(kb.options),
+        "index": [o.names() for o in kb.options],
+    }
+    payload = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + body
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    done = False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        options = data["options"]
-        base = {k: v for k, v in data.items() if k != "options"}
-        index = [[o["id"], o["name"], *o["aliases"]] for o in options]
-        header = {"format": FORMAT, "trd": __version__, "key": key, "count": len(options), "index": index}
-        parts = [json.dumps(header, ensure_ascii=False), json.dumps(base, ensure_ascii=False)]
-        parts += [json.dumps(o, ensure_ascii=False) for o in options]
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text("\n".join(parts) + "\n", encoding="utf-8")
+        fd = os.open(tmp, flags, 0o600)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
-        tmp = None
+        done = True
         _prune(path.parent)
     except OSError:
         pass
     finally:
-        if tmp is not None:
+        if not done:
             try:
-                tmp.unlink()
+                os.unlink(tmp)
             except OSError:
                 pass
 
 
 def _prune(folder: Path) -> None:
+    """Keep the newest MAX_FILES entries; remove temporary files left by interrupted writes."""
+    now = time.time()
     try:
-        entries = sorted(folder.glob("kb-*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for tmp in folder.glob(".kb-*.tmp"):
+            try:
+                if now - tmp.lstat().st_mtime > STALE_TMP_SECONDS:
+                    tmp.unlink()
+            except OSError:
+                pass
+        entries = sorted(folder.glob("kb-*.jsonl"), key=lambda p: p.lstat().st_mtime, reverse=True)
         for old in entries[MAX_FILES:]:
             old.unlink()
     except OSError:
         pass
+
+
+__all__ = ["LazyOptions", "directory", "key", "read", "write"]

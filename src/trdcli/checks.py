@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .domain import CanmatRating, KnowledgeBase, Path
 from .errors import Issue
+from .load import Loaded
 
 STALE_AFTER_DAYS = 730
 
@@ -24,7 +26,15 @@ CHECKS: dict[str, str] = {
     "identifiers": "every reference has a DOI or a PMID (or says why not)",
     "review-date": "no review date is in the future or more than two years old",
     "coverage": "every name on the curated coverage list resolves to an option",
+    "doses": "every medication option has a sourced dose",
+    "vocabulary": "the drug vocabulary and scales of treatment histories parse and cite existing references and options",
+    "duplicate-text": "no text of 120 characters or more is repeated across options (write it once, on a drug class)",
 }
+DUPLICATE_MIN_CHARS = 120
+# Families whose options are medications (a strategy such as dose optimisation or switching within a
+# class names no single drug; those options say so with `doses` left empty and are listed here).
+MEDICATION_FAMILIES = ("switching", "augmentation", "combination", "rapid-acting")
+NOT_A_MEDICATION = ("switch-within-class", "dose-optimisation", "cannabis", "other-psychedelic-assisted-psychotherapy")
 
 
 @dataclass
@@ -42,30 +52,34 @@ class Report:
         return [i for i in self.issues if i.severity == "warning"]
 
 
-def run(path: str | None, today: dt.date | None = None) -> Report:
-    from . import kb as kbmod
+def run(path: str | None, today: dt.date | None = None, origin: str | None = None) -> Report:
+    from .kbfiles import resolve
+    from .load import load_report
+    from .yamlpos import display_path
 
-    root = kbmod.resolve(path)
-    loaded, issues = kbmod.load_report(path)
-    report = Report(root=kbmod.display_path(root), issues=list(issues))
+    root = resolve(path, origin)
+    loaded, issues = load_report(root, origin)
+    report = Report(root=display_path(root), issues=list(issues))
     if loaded is None:
         return report
     today = today or dt.date.today()
-    for check in (_grading_source, _canmat_level, _figure_context, _identifiers, _review_dates, _coverage):
+    checks = (_grading_source, _canmat_level, _figure_context, _identifiers, _review_dates, _coverage, _doses, _duplicates)
+    for check in checks:
         report.issues.extend(check(loaded, today))
+    from .history import vocabulary_issues
+
+    kb = loaded.kb
+    report.issues.extend(vocabulary_issues(root, {r.id for r in kb.references}, {o.id for o in kb.options}))
     report.counts = _summary(loaded.kb)
     return report
 
 
-def _issue(loaded: Any, path: tuple[object, ...], check: str, message: str, severity: str = "error", hint: str = "") -> Issue:
-    from .kb import _field_path, _local
-
-    doc, local = _local(loaded.documents, loaded.option_origin, path)
-    return Issue(message, doc.location(local), field=_field_path(local, doc.data), hint=hint, severity=severity, check=check)
+def _issue(loaded: Loaded, path: Path, check: str, message: str, severity: str = "error", hint: str = "") -> Issue:
+    return loaded.issue(path, check, message, severity, hint)
 
 
-def _grading_source(loaded: Any, today: dt.date) -> list[Issue]:
-    from .models import GRADING_TYPES
+def _grading_source(loaded: Loaded, today: dt.date) -> list[Issue]:
+    from .domain import GRADING_TYPES
 
     kb = loaded.kb
     out = []
@@ -83,11 +97,11 @@ def _grading_source(loaded: Any, today: dt.date) -> list[Issue]:
     return out
 
 
-def _canmat_level(loaded: Any, today: dt.date) -> list[Issue]:
+def _canmat_level(loaded: Loaded, today: dt.date) -> list[Issue]:
     out = []
     for i, opt in enumerate(loaded.kb.options):
         for j, rec in enumerate(opt.recommendations):
-            if rec.is_canmat and rec.level is None and rec.line in ("first", "second", "third") and not rec.note:
+            if isinstance(rec, CanmatRating) and rec.level is None and rec.line in ("first", "second", "third") and not rec.note:
                 out.append(
                     _issue(
                         loaded,
@@ -104,7 +118,7 @@ def _canmat_level(loaded: Any, today: dt.date) -> list[Issue]:
 _PLACEHOLDERS = {"", "n/a", "na", "-", "?", "tbd", "unknown", "none"}
 
 
-def _figure_context(loaded: Any, today: dt.date) -> list[Issue]:
+def _figure_context(loaded: Loaded, today: dt.date) -> list[Issue]:
     out = []
     for i, opt in enumerate(loaded.kb.options):
         for j, fig in enumerate(opt.figures):
@@ -122,7 +136,7 @@ def _figure_context(loaded: Any, today: dt.date) -> list[Issue]:
     return out
 
 
-def _identifiers(loaded: Any, today: dt.date) -> list[Issue]:
+def _identifiers(loaded: Loaded, today: dt.date) -> list[Issue]:
     out = []
     for i, ref in enumerate(loaded.kb.references):
         if not ref.doi and not ref.pmid:
@@ -139,10 +153,10 @@ def _identifiers(loaded: Any, today: dt.date) -> list[Issue]:
     return out
 
 
-def _review_dates(loaded: Any, today: dt.date) -> list[Issue]:
+def _review_dates(loaded: Loaded, today: dt.date) -> list[Issue]:
     kb = loaded.kb
     out = []
-    dated: list[tuple[tuple[object, ...], str, dt.date]] = [(("meta", "reviewed"), "the knowledge base", kb.meta.reviewed)]
+    dated: list[tuple[Path, str, dt.date]] = [(("meta", "reviewed"), "the knowledge base", kb.meta.reviewed)]
     dated += [(("options", i, "last_reviewed"), f"option '{o.id}'", o.last_reviewed) for i, o in enumerate(kb.options)]
     for path, what, date in dated:
         if date > today:
@@ -161,7 +175,7 @@ def _review_dates(loaded: Any, today: dt.date) -> list[Issue]:
     return out
 
 
-def _coverage(loaded: Any, today: dt.date) -> list[Issue]:
+def _coverage(loaded: Loaded, today: dt.date) -> list[Issue]:
     from .errors import UsageError
     from .query import resolve
 
@@ -182,10 +196,53 @@ def _coverage(loaded: Any, today: dt.date) -> list[Issue]:
     return out
 
 
-def _summary(kb: Any) -> dict[str, Any]:
-    from .render.common import SCHEME_TITLES
+def _doses(loaded: Loaded, today: dt.date) -> list[Issue]:
+    out = []
+    for i, opt in enumerate(loaded.kb.options):
+        if opt.family in MEDICATION_FAMILIES and opt.id not in NOT_A_MEDICATION and not opt.doses:
+            out.append(
+                _issue(
+                    loaded,
+                    ("options", i, "id"),
+                    "doses",
+                    f"medication option '{opt.id}' has no sourced dose",
+                    severity="warning",
+                    hint="add `doses:` from the CANMAT tables, a stored product label or the pivotal trials, saying which",
+                )
+            )
+    return out
+
+
+def _duplicates(loaded: Loaded, today: dt.date) -> list[Issue]:
+    from .query import strings_of
+
+    seen: dict[str, tuple[str, int, str]] = {}
+    out = []
+    for i, opt in enumerate(loaded.kb.options):
+        for path, text in strings_of(opt):
+            if len(text) < DUPLICATE_MIN_CHARS:
+                continue
+            key = " ".join(text.split())
+            first = seen.setdefault(key, (opt.id, i, path))
+            if first[0] != opt.id:
+                out.append(
+                    _issue(
+                        loaded,
+                        ("options", i, "id"),
+                        "duplicate-text",
+                        f"option '{opt.id}' repeats the text of '{first[0]}' ({first[2]}) in {path}",
+                        severity="warning",
+                        hint="write facts shared by a class once, on a drug class in classes.yaml, and name it in `classes:`",
+                    )
+                )
+    return out
+
+
+def _summary(kb: KnowledgeBase) -> dict[str, Any]:
+    from .domain import RATING_TYPES
     from .vocab import FAMILIES
 
+    SCHEME_TITLES = RATING_TYPES
     by_family = {f: sum(1 for o in kb.options if o.family == f) for f in FAMILIES}
     by_scheme: dict[str, int] = {}
     for scheme in SCHEME_TITLES:
@@ -201,7 +258,10 @@ def _summary(kb: Any) -> dict[str, Any]:
         "by_family": by_family,
         "rated_by": by_scheme,
         "canmat_2023_without_level": sorted(
-            o.id for o in kb.options for r in o.ratings("canmat-2023") if r.level is None and r.line in ("first", "second", "third")
+            o.id
+            for o in kb.options
+            for r in o.ratings("canmat-2023")
+            if isinstance(r, CanmatRating) and r.level is None and r.line in ("first", "second", "third")
         ),
     }
 

@@ -10,7 +10,7 @@ import enum
 import os
 import sys
 from contextlib import contextmanager
-from typing import Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
@@ -18,14 +18,23 @@ from . import __version__
 from .render import DataFormat, RefsFormat, ValidateFormat
 from .vocab import CONTEXTS, EFFECT_TAGS, FAMILIES
 
+if TYPE_CHECKING:
+    from .domain import KnowledgeBase
+    from .env import Env
+
 
 def _choices(name: str, values: tuple[str, ...]) -> type[enum.Enum]:
-    return enum.Enum(name, {v.replace("-", "_"): v for v in values}, type=str)  # type: ignore[return-value]
+    return enum.Enum(name, {v.replace("-", "_"): v for v in values}, type=str)  # type: ignore[return-value]  # functional Enum API
 
 
-FamilyChoice = _choices("FamilyChoice", FAMILIES)
-ContextChoice = _choices("ContextChoice", CONTEXTS)
-EffectChoice = _choices("EffectChoice", EFFECT_TAGS)
+if TYPE_CHECKING:  # mypy cannot see members of a functional Enum; at run time these are built from vocab
+    FamilyChoice = enum.Enum
+    ContextChoice = enum.Enum
+    EffectChoice = enum.Enum
+else:
+    FamilyChoice = _choices("FamilyChoice", FAMILIES)
+    ContextChoice = _choices("ContextChoice", CONTEXTS)
+    EffectChoice = _choices("EffectChoice", EFFECT_TAGS)
 
 
 class LineChoice(str, enum.Enum):
@@ -38,8 +47,11 @@ class SchemaKind(str, enum.Enum):
     options = "options"
     references = "references"
     evidence = "evidence"
+    classes = "classes"
     kb = "kb"
     history = "history"
+    drugs = "drugs"
+    scales = "scales"
 
 
 class StagingChoice(str, enum.Enum):
@@ -54,7 +66,8 @@ HistoryOption = Annotated[
     typer.Option(
         "--history",
         metavar="FILE",
-        help="A treatment-history YAML file (see the README): the failed adequate trials and the contexts come from it.",
+        help="A treatment-history YAML file, or - for standard input (see the README): the failed adequate trials "
+        "and the contexts come from it.",
         show_default=False,
     ),
 ]
@@ -85,15 +98,17 @@ app = typer.Typer(
 
 
 def _complete_names(incomplete: str) -> list[str]:
-    """Option ids and aliases for shell completion, read without loading the knowledge base."""
-    from . import kb as kbmod
+    """Option ids, names and aliases for shell completion, from the knowledge base's name index."""
+    from .load import load
+    from .names import fold
 
     try:
-        names = kbmod.quick_names(kbmod.resolve(None))
+        index = load(None).kb.name_index()
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
-    low = incomplete.casefold()
-    return [n for n in names if n.casefold().startswith(low)]
+    low = fold(incomplete)
+    found = dict.fromkeys(n for _pos, _oid, names in index for n in names if fold(n).startswith(low))
+    return [f"'{n}'" if " " in n else n for n in found]
 
 
 KbOption = Annotated[
@@ -107,7 +122,14 @@ KbOption = Annotated[
     ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", show_default=False)]
-PagerOption = Annotated[bool, typer.Option("--pager", help="Page long output (keeps colour).", show_default=False)]
+PagerOption = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--pager/--no-pager",
+        help="Page output taller than the screen through $TRD_PAGER, $PAGER or `less -FRX` (default on a terminal).",
+        show_default=False,
+    ),
+]
 FORMAT_HELP = "Output format [default: table on a terminal, markdown in a pipe]."
 FormatOption = Annotated[
     Optional[DataFormat],  # type: ignore[valid-type]
@@ -133,64 +155,69 @@ def guarded(debug: bool = False) -> Iterator[None]:
     except TrdError as exc:
         if _debug_wanted(debug):
             raise
-        sys.stderr.write(f"Error: {exc.render()}\n")
+        _stderr(f"Error: {exc.render()}\n")
         raise typer.Exit(int(exc.code)) from None
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
+        _stderr("Interrupted.\n")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except BrokenPipeError:
-        # The reader went away (`trd refs | head`): nothing more to say.
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
-        except OSError:
-            pass
+        _quiet_stdout()
         raise typer.Exit(0) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback without --debug
         if _debug_wanted(debug):
             raise
-        sys.stderr.write(
+        _stderr(
             f"Error: internal error in trd {__version__}: {type(exc).__name__}: {exc}\n"
             "This is a bug, not a problem with your input. Re-run with --debug for the traceback "
             "and report it.\n"
         )
-        raise typer.Exit(int(ExitCode.KB_ERROR)) from None
+        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+def _stderr(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+    except UnicodeEncodeError:
+        sys.stderr.write(text.encode("ascii", "replace").decode("ascii"))
+
+
+def _quiet_stdout() -> None:
+    """The reader went away (`trd refs | head`): silence the interpreter's flush at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @contextmanager
-def output(view: str, fmt: Optional[enum.Enum], pager: bool = False) -> Iterator[tuple[Any, Any]]:
-    """The renderer for `view` and the environment it writes to (paged when asked)."""
+def output(view: str, fmt: Optional[enum.Enum], pager: Optional[bool] = None) -> Iterator[tuple[Callable[..., None], Env]]:
+    """The writer for `view` and the environment it writes to (through a pager when it should)."""
+    from .env import Env
     from .render import choose, renderer
-    from .render.common import Env
 
-    env = Env(program_version=__version__)
-    if pager:
-        import io
-
-        env.force_terminal = env.is_terminal
-        env.stdout = io.StringIO()
+    env = Env(program_version=__version__, pager=pager)
     chosen = choose(view, fmt.value if fmt is not None else None, env.is_terminal)
+    if chosen.value in ("table",):
+        env.begin()
     yield renderer(chosen, view), env
-    if pager:
-        import pydoc
-
-        os.environ.setdefault("LESS", "-R")  # let less show colour
-        pydoc.pager(env.stdout.getvalue())
+    env.end()
 
 
-def _load(kb_path: Optional[str]):  # type: ignore[no-untyped-def]
-    from . import kb as kbmod
+def _load(kb_path: Optional[str]) -> KnowledgeBase:
+    from .load import load
 
-    return kbmod.load(kb_path).kb
+    return load(kb_path).kb
 
 
 def _version(value: bool) -> None:
     if not value:
         return
-    from . import kb as kbmod
+    from . import kbfiles
 
     meta: dict[str, str] = {}
     try:
-        meta = kbmod.quick_meta(kbmod.resolve(None))
+        meta = kbfiles.quick_meta(kbfiles.resolve(None))
     except Exception:  # noqa: BLE001 - --version must always answer
         pass
     kb_part = (
@@ -250,7 +277,7 @@ def options(
         typer.Option("--line", "-l", help="Only options CANMAT 2023 rates at this line.", show_default=False),
     ] = None,
     context: Annotated[
-        Optional[list[ContextChoice]],  # type: ignore[valid-type]
+        Optional[list[ContextChoice]],
         typer.Option(
             "--context",
             "-c",
@@ -261,7 +288,7 @@ def options(
         ),
     ] = None,
     avoid: Annotated[
-        Optional[list[EffectChoice]],  # type: ignore[valid-type]
+        Optional[list[EffectChoice]],
         typer.Option(
             "--avoid",
             "-a",
@@ -276,30 +303,49 @@ def options(
         typer.Option("--strict", help="Hide options flagged by --avoid or contraindicated in a --context.", show_default=False),
     ] = False,
     history: HistoryOption = None,
+    long: Annotated[
+        bool,
+        typer.Option("--long", help="On a terminal, the full table (ratings, key figure, flags) instead of one line per option.", show_default=False),
+    ] = False,
     fmt: FormatOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """The options that fit, best-supported first, each with its guideline ratings and sources."""
+    """The options that fit, grouped by their rating for difficult-to-treat depression, each cited.
+
+    Order: by the CANMAT 2023 rating for difficult-to-treat depression (first, second, third line;
+    rated only for MDD in general; not rated by CANMAT; investigational; advised against), then by
+    level of evidence (unstated last), family and name. Where guidelines disagree, the option keeps
+    its CANMAT place and the other rating is shown beside it, marked with a not-equal sign.
+    """
     with guarded(debug):
         from . import query
 
         contexts = tuple(c.value for c in context or ())
+        history_notes: list[str] = []
+        tried: dict[str, list[query.Flag]] = {}
         if history is not None:
-            from . import kb as kbmod
             from .errors import UsageError
-            from .staging import trd_definition
+            from .history import load_history, tried_options
+            from .kbfiles import resolve
+            from .staging import pseudo_resistance, trd_definition
 
             if prior_trials is not None:
                 raise UsageError(
                     "Give --prior-trials or --history, not both.",
                     hint="--history counts the failed adequate trials from the file.",
                 )
-            hist = kbmod.load_history(history)
-            prior_trials = trd_definition(hist)["counted_trials"]
-            recorded = list(hist.contexts)
-            if hist.episode.severity == "severe-with-psychosis":
+            patient = load_history(history, resolve(kb))
+            _warn(patient.warnings)
+            prior_trials = trd_definition(patient)["counted_trials"]
+            history_notes = [
+                f"From the history, not counted as a failed adequate trial: {flag}." for flag in pseudo_resistance(patient)
+            ]
+            for oid, marks in tried_options(patient).items():
+                tried[oid] = [query.Flag("tried", t.about, t.text, "") for t in marks]
+            recorded = list(patient.contexts)
+            if patient.severity == "severe-with-psychosis":
                 recorded.append("psychotic-features")
             contexts = tuple(dict.fromkeys([*contexts, *recorded]))
         base = _load(kb)
@@ -311,8 +357,10 @@ def options(
             avoid=tuple(a.value for a in avoid or ()),
             strict=strict,
         )
-        result = query.select(base, q)
+        result = query.select(base, q, tried)
+        result.history_notes = history_notes
         with output("options", fmt, pager) as (render, env):
+            env.long = long
             render(result, base, env)
 
 
@@ -324,26 +372,42 @@ def show(
     name: Annotated[
         str,
         typer.Argument(
-            help="Option id, name or alias (near misses are corrected).",
+            help="Option id, name or alias (spelling variants are corrected, with a note).",
             show_default=False,
             autocompletion=_complete_names,
         ),
     ],
+    first: Annotated[
+        bool,
+        typer.Option("--first", help="When NAME is only mentioned by options, show the first of them.", show_default=False),
+    ] = False,
     fmt: FormatOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """One option in full: ratings per guideline, key figures in context, cautions, sources."""
+    """One option in full: ratings per guideline, key figures in context, doses, safety, sources."""
     with guarded(debug):
         from . import query
 
         base = _load(kb)
-        found = query.resolve(base, name)
+        found = query.resolve(base, name, first)
+        note = ""
         if not found.exact:
-            sys.stderr.write(f"Showing '{found.option.id}' ({found.option.name}), the closest match to '{name}'.\n")
+            note = f"Showing '{found.option.id}' ({found.option.name}) for {query.shown(name)} ({_HOW[found.how]})."
+            _stderr(note + "\n")
         with output("show", fmt, pager) as (render, env):
+            env.note = note
+            env.resolved_from = "" if found.exact else name
             render(found.option, base, env)
+
+
+_HOW = {
+    "prefix": "the one option whose name starts so",
+    "spelling": "the closest spelling",
+    "first-mention": "the first option that mentions it, as --first asks",
+    "exact": "exact",
+}
 
 
 @app.command(
@@ -360,7 +424,7 @@ def compare(
         ),
     ],
     fmt: FormatOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -375,7 +439,7 @@ def compare(
         found = query.resolve_many(base, names)
         for r in found:
             if not r.exact:
-                sys.stderr.write(f"'{r.typed}' read as '{r.option.id}' ({r.option.name}).\n")
+                _stderr(f"{query.shown(r.typed)} read as '{r.option.id}' ({r.option.name}).\n")
         with output("compare", fmt, pager) as (render, env):
             render([r.option for r in found], base, env)
 
@@ -387,7 +451,7 @@ def compare(
 def search(
     text: Annotated[str, typer.Argument(help="Word or phrase (case- and accent-insensitive).", show_default=False)],
     fmt: FormatOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -399,6 +463,7 @@ def search(
         hits = query.search(base, text)
         with output("search", fmt, pager) as (render, env):
             env.search_text = text
+            env.near = tuple(query.near_terms(base, text)) if not hits else ()
             render(hits, base, env)
 
 
@@ -409,25 +474,27 @@ def search(
 def stage(
     history: Annotated[
         str,
-        typer.Option("--history", metavar="FILE", help="The treatment-history YAML file to stage (see the README)."),
+        typer.Option("--history", metavar="FILE", help="The treatment-history YAML file to stage, or - for standard input (see the README)."),
     ],
     model: Annotated[
         Optional[list[StagingChoice]],
         typer.Option("--model", "-m", help="Only this model (repeat for several). Default: all.", show_default=False),
     ] = None,
     fmt: FormatOption = None,
-    pager: PagerOption = False,
+    pager: PagerOption = None,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Stage a treatment history with published TRD staging models, each with its rules and sources."""
     with guarded(debug):
-        from . import kb as kbmod
         from . import staging
+        from .history import load_history
+        from .kbfiles import resolve
 
-        hist = kbmod.load_history(history)
+        patient = load_history(history, resolve(kb))
+        _warn(patient.warnings)
         base = _load(kb)
-        result = staging.run(hist, kbmod.display_path(kbmod.Path(history)), [m.value for m in model or ()] or None)
+        result = staging.run(patient, patient.source, [m.value for m in model or ()] or None)
         with output("stage", fmt, pager) as (render, env):
             render(result, base, env)
 
@@ -444,7 +511,7 @@ def refs(
         ),
     ] = None,
     fmt: Annotated[Optional[RefsFormat], typer.Option("--format", help=FORMAT_HELP, show_default=False)] = None,  # type: ignore[valid-type]
-    pager: PagerOption = False,
+    pager: PagerOption = None,
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -479,8 +546,11 @@ def validate(
     with guarded(debug):
         from . import checks
 
-        report = checks.run(path or kb)
-        with output("validate", fmt) as (render, env):
+        from .kbfiles import origin_of
+
+        chosen = path or kb
+        report = checks.run(chosen, origin=None if path else origin_of(chosen))
+        with output("validate", fmt, False) as (render, env):
             render(report, env)
         if report.errors:
             raise typer.Exit(1)
@@ -493,7 +563,10 @@ def validate(
 def schema(
     kind: Annotated[
         SchemaKind,
-        typer.Argument(help="Which file: options (strategies/*.yaml), references, evidence, kb, or a history file."),
+        typer.Argument(
+            help="Which file: options (strategies/*.yaml), references, evidence, classes, kb, a history file, "
+            "drugs (the drug vocabulary) or scales."
+        ),
     ] = SchemaKind.options,
     debug: DebugOption = False,
 ) -> None:
@@ -501,9 +574,15 @@ def schema(
     with guarded(debug):
         import json
 
-        from .models import json_schema
+        from .schema import json_schema
 
         typer.echo(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=False))
+
+
+def _warn(issues: Any) -> None:
+    """Warnings about an accepted input (a deprecated spelling, a drug the vocabulary lacks), on stderr."""
+    for issue in issues:
+        _stderr(f"warning: {issue.render()}\n")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ class ExitCode(enum.IntEnum):
     KB_ERROR = 1  # knowledge base or history file unreadable or invalid; internal errors too
     USAGE = 2  # unknown option name, bad flag value
     INTERRUPTED = 130
+    INTERNAL = 1  # a bug in trd (reported as such, with a hint to re-run with --debug)
 
 
 class Location:

@@ -1,50 +1,46 @@
-"""Filtering, ranking and name resolution over a validated knowledge base.
+"""Filtering, ordering, name resolution and search over a knowledge base: typed results only.
 
-Pure functions of (knowledge base, query) -> result; nothing here reads files or prints.
+Pure functions of (knowledge base, query) -> result; nothing here reads files, prints, or
+chooses words or symbols for a screen (that is `views`).
+
+The order of `trd options` (ORDER_RULE, shown in --help, the README and `trd show`): options are
+grouped by their CANMAT 2023 rating for difficult-to-treat depression (first, second, third line;
+then options CANMAT rates only for MDD in general; options CANMAT does not rate; investigational
+options; last, options advised against). A strategy CANMAT recommends without a line sits with the
+second-line options, after those with a line. Within a group, a stated level of evidence 1 comes
+first, then 2, 3, 4, then an unstated level; ties keep the family order, then the name. An option
+CANMAT does not rate goes to the advised-against group when another guideline advises against it.
+Where guidelines disagree, the option keeps its CANMAT place and the other rating is shown beside
+it. The order is a reading aid, not a composite score.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
+from .domain import KnowledgeBase, Option, Rating, severity_rank
 from .errors import UsageError
-from .logic import normalise
+from .names import fold, fold_name
 from .vocab import CANMAT_LINES, CONTEXTS, EFFECT_TAGS, FAMILIES
-
-if TYPE_CHECKING:
-    from .models import KnowledgeBase, Option
 
 TRD_THRESHOLD = 2
 
+# The groups of `trd options`, in order.
+GROUPS = ("first", "second", "third", "mdd-general", "not-rated", "investigational", "against")
 
+
+@dataclass(frozen=True)
 class OptionsQuery:
-    """What `trd options` asks. (Plain classes on the hot path: a dataclass costs ~1 ms to define.)"""
+    """What `trd options` asks."""
 
-    def __init__(
-        self,
-        prior_trials: int | None = None,
-        families: tuple[str, ...] = (),
-        line: str | None = None,  # CANMAT 2023 line, exact
-        contexts: tuple[str, ...] = (),
-        avoid: tuple[str, ...] = (),
-        strict: bool = False,  # hide options flagged for an avoided effect or contraindicated in a context
-    ) -> None:
-        self.prior_trials, self.families, self.line = prior_trials, tuple(families), line
-        self.contexts, self.avoid, self.strict = tuple(contexts), tuple(avoid), strict
-
-    def describe(self) -> str:
-        parts = []
-        if self.prior_trials is not None:
-            parts.append(f"{self.prior_trials} failed adequate trial{'s' if self.prior_trials != 1 else ''}")
-        if self.families:
-            parts.append("family " + " or ".join(self.families))
-        if self.line:
-            parts.append(f"CANMAT 2023 {self.line}-line")
-        if self.contexts:
-            parts.append("context " + ", ".join(self.contexts))
-        if self.avoid:
-            parts.append("avoiding " + ", ".join(self.avoid) + (" (strict)" if self.strict else ""))
-        return "; ".join(parts) if parts else "all options"
+    prior_trials: int | None = None
+    families: tuple[str, ...] = ()
+    line: str | None = None  # the CANMAT 2023 line shown for the option, exact
+    contexts: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    strict: bool = False  # hide options flagged for an avoided effect or contraindicated in a context
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,43 +53,63 @@ class OptionsQuery:
         }
 
 
+@dataclass(frozen=True)
 class Flag:
-    """Why an option is marked for this patient: a context rule or an adverse effect to avoid."""
+    """Why an option is marked for this patient: a context rule, an effect to avoid, a past trial."""
 
-    __slots__ = ("kind", "about", "text", "source")
-
-    def __init__(self, kind: str, about: str, text: str, source: str) -> None:
-        self.kind = kind  # earlier | caution | contraindicated | avoid
-        self.about = about  # the context or the effect
-        self.text, self.source = text, source
+    kind: str  # a context rule's effect, "avoid", or "tried"
+    about: str  # the context, the effect, or the drug/strategy tried
+    text: str
+    source: str  # a reference id ("" for a flag from the patient's own history)
 
 
-FLAG_SYMBOLS = {"earlier": "↑", "caution": "!", "contraindicated": "✗", "avoid": "⚠"}
-FLAG_WORDS = {
-    "earlier": "favoured earlier",
-    "caution": "caution",
-    "contraindicated": "contraindicated",
-    "avoid": "has an effect to avoid",
-}
-
-
+@dataclass
 class OptionsResult:
-    def __init__(
-        self,
-        query: OptionsQuery,
-        options: list[Option],
-        flags: dict[str, list[Flag]] | None = None,
-        hidden: list[str] | None = None,
-    ) -> None:
-        self.query, self.options = query, options
-        self.notes: list[str] = []
-        self.relax: list[str] = []  # suggestions when nothing matched
-        self.flags = flags or {}  # option id -> flags, for contexts/avoid
-        self.context_notes: list[Any] = []  # meta.context_notes for the contexts asked
-        self.hidden = hidden or []  # ids hidden by --strict
+    query: OptionsQuery
+    options: list[Option]
+    flags: dict[str, list[Flag]] = field(default_factory=dict)  # option id -> flags
+    hidden: list[str] = field(default_factory=list)  # ids hidden by --strict
+    filtered_out: int = 0  # options the filters left out
+    not_yet_trd: bool = False
+    relax: list[tuple[str, str]] = field(default_factory=list)  # (flag to change, why) when nothing matched
+    context_notes: list[Any] = field(default_factory=list)  # meta.context_notes for the contexts asked
+    history_notes: list[str] = field(default_factory=list)  # pseudo-resistance flags and the like, from a history
 
     def flags_for(self, opt: Option) -> list[Flag]:
         return self.flags.get(opt.id, [])
+
+    def groups(self) -> list[tuple[str, list[Option]]]:
+        """The options in their groups, in order; empty groups left out."""
+        out: dict[str, list[Option]] = {}
+        for o in self.options:
+            out.setdefault(group_of(o), []).append(o)
+        return [(g, out[g]) for g in GROUPS if g in out]
+
+
+def group_of(opt: Option) -> str:
+    """The group of `trd options` an option belongs to (see ORDER_RULE in this module's doc)."""
+    canmat = opt.canmat
+    if canmat is not None and not canmat.for_mdd_in_general:
+        if canmat.line in ("investigational",):
+            return "investigational"
+        if canmat.line == "not-recommended" or canmat.derived_stance() == "against":
+            return "against"
+        if canmat.line in ("first", "second", "third"):
+            return str(canmat.line)
+        return "second"  # recommended without a line
+    stances = {r.derived_stance() for r in opt.primary_ratings() if r.scheme not in ("grade", "canmat-2023")}
+    if canmat is not None:
+        return "against" if canmat.derived_stance() == "against" else "mdd-general"
+    if "against" in stances and "for" not in stances:
+        return "against"
+    return "not-rated"
+
+
+def rank_key(opt: Option) -> tuple[int, int, int, int, str]:
+    canmat = opt.canmat
+    has_line = 0 if canmat is not None and canmat.line is not None else 1
+    level = canmat.level if canmat is not None and canmat.level is not None else 5
+    return (GROUPS.index(group_of(opt)), has_line, level, FAMILIES.index(opt.family), opt.name.casefold())
 
 
 def flags_of(opt: Option, contexts: tuple[str, ...], avoid: tuple[str, ...]) -> list[Flag]:
@@ -102,184 +118,198 @@ def flags_of(opt: Option, contexts: tuple[str, ...], avoid: tuple[str, ...]) -> 
         for tag in a.tags:
             if tag in avoid:
                 out.append(Flag("avoid", tag, a.effect, a.source))
-    order = {"contraindicated": 0, "avoid": 1, "caution": 2, "earlier": 3}
-    return sorted(out, key=lambda f: order[f.kind])
+    return sorted(out, key=lambda f: severity_rank(f.kind))
 
 
-def select(kb: KnowledgeBase, q: OptionsQuery) -> OptionsResult:
-    """The options that fit, best-supported first (see models.RANKING_EXPLANATION)."""
+def _check_choice(value: str, allowed: tuple[str, ...], what: str, flag: str) -> None:
+    if value not in allowed:
+        import difflib
+
+        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
+        hint = (f"Did you mean '{close[0]}'? " if close else "") + f"{what}: {', '.join(allowed)}."
+        raise UsageError(f"Unknown {what.lower().rstrip('s')} '{value}' for {flag}.", hint=hint)
+
+
+def select(kb: KnowledgeBase, q: OptionsQuery, tried: dict[str, list[Flag]] | None = None) -> OptionsResult:
+    """The options that fit, in the order of ORDER_RULE (this module's doc)."""
     for fam in q.families:
-        if fam not in FAMILIES:
-            raise UsageError(f"Unknown family '{fam}'.", hint=f"Families: {', '.join(FAMILIES)}.")
-    if q.line is not None and q.line not in CANMAT_LINES[:3]:
-        raise UsageError(f"Unknown line '{q.line}'.", hint="Lines: first, second, third.")
+        _check_choice(fam, FAMILIES, "Families", "--family")
+    if q.line is not None:
+        _check_choice(q.line, CANMAT_LINES[:3], "Lines", "--line")
+    for ctx in q.contexts:
+        _check_choice(ctx, CONTEXTS, "Contexts", "--context")
+    for eff in q.avoid:
+        _check_choice(eff, EFFECT_TAGS, "Effects", "--avoid")
 
     def fits(opt: Option, prior: bool = True, fam: bool = True, line: bool = True) -> bool:
         if prior and q.prior_trials is not None and opt.min_prior_trials > q.prior_trials:
             return False
         if fam and q.families and opt.family not in q.families:
             return False
-        if line and q.line is not None and not any(r.line == q.line for r in opt.ratings("canmat-2023")):
-            return False
+        if line and q.line is not None:
+            shown = opt.canmat
+            if shown is None or shown.for_mdd_in_general or shown.line != q.line:
+                return False
         return True
 
-    for ctx in q.contexts:
-        if ctx not in CONTEXTS:
-            raise UsageError(f"Unknown context '{ctx}'.", hint=f"Contexts: {', '.join(CONTEXTS)}.")
-    for eff in q.avoid:
-        if eff not in EFFECT_TAGS:
-            raise UsageError(f"Unknown effect '{eff}'.", hint=f"Effects: {', '.join(EFFECT_TAGS)}.")
-
-    chosen = sorted((o for o in kb.options if fits(o)), key=lambda o: o.rank_key())
-    flags = {o.id: fl for o in chosen if (fl := flags_of(o, q.contexts, q.avoid))}
+    everything = list(kb.options)
+    chosen = sorted((o for o in everything if fits(o)), key=rank_key)
+    flags: dict[str, list[Flag]] = {}
+    for o in chosen:
+        found = flags_of(o, q.contexts, q.avoid) + list((tried or {}).get(o.id, []))
+        if found:
+            flags[o.id] = sorted(found, key=lambda f: severity_rank(f.kind))
     hidden: list[str] = []
     if q.strict:
         hidden = [o.id for o in chosen if any(f.kind in ("avoid", "contraindicated") for f in flags.get(o.id, []))]
         chosen = [o for o in chosen if o.id not in hidden]
     if q.contexts:
-        # Within the usual order: first what a guideline favours in this situation, last what it contraindicates.
-        def group(o: Option) -> int:
+        # Within its group: first what a guideline favours earlier in this context, last what it contraindicates.
+        def within(o: Option) -> tuple[int, int]:
             kinds = {f.kind for f in flags.get(o.id, [])}
-            return 2 if "contraindicated" in kinds else 0 if "earlier" in kinds else 1
+            return (GROUPS.index(group_of(o)), 2 if "contraindicated" in kinds else 0 if "earlier" in kinds else 1)
 
-        chosen = sorted(chosen, key=group)
-    result = OptionsResult(q, chosen, flags=flags, hidden=hidden)
+        chosen = sorted(chosen, key=within)
+    result = OptionsResult(q, chosen, flags=flags, hidden=hidden, filtered_out=len(everything) - len(chosen) - len(hidden))
     result.context_notes = [n for n in kb.meta.context_notes if n.context in q.contexts]
-    if q.prior_trials is not None and q.prior_trials < TRD_THRESHOLD:
-        n = q.prior_trials
-        result.notes.append(
-            f"Not yet treatment-resistant depression by the usual definition (no adequate response "
-            f"to two or more adequate antidepressant trials): {n} trial{'s' if n != 1 else ''} so far. "
-            + (
-                "Shown: what guidelines place after an inadequate response to a first antidepressant."
-                if n == 1
-                else "Shown: options guidelines place before any antidepressant trial has failed."
-            )
-        )
+    result.not_yet_trd = q.prior_trials is not None and q.prior_trials < TRD_THRESHOLD
     if not chosen:
-        if q.line is not None and any(fits(o, line=False) for o in kb.options):
-            result.relax.append(f"drop --line {q.line}")
-        if q.families and any(fits(o, fam=False) for o in kb.options):
-            result.relax.append("drop --family " + " --family ".join(q.families))
-        if q.prior_trials is not None and any(fits(o, prior=False) for o in kb.options):
-            lowest = min(o.min_prior_trials for o in kb.options if fits(o, prior=False))
-            result.relax.append(f"raise --prior-trials to {lowest}")
+        if q.line is not None and any(fits(o, line=False) for o in everything):
+            result.relax.append((f"--line {q.line}", "drop it"))
+        if q.families and any(fits(o, fam=False) for o in everything):
+            result.relax.append(("--family " + " --family ".join(q.families), "drop it"))
+        if q.prior_trials is not None and any(fits(o, prior=False) for o in everything):
+            lowest = min(o.min_prior_trials for o in everything if fits(o, prior=False))
+            result.relax.append((f"--prior-trials {q.prior_trials}", f"raise it to {lowest}"))
+        if hidden:
+            result.relax.append(("--strict", "drop it to see the flagged options"))
         if not result.relax:
-            result.relax.append("remove the filters")
+            result.relax.append(("the filters", "remove them"))
     return result
 
 
 # --------------------------------------------------------------------------- names
 
 
+@dataclass(frozen=True)
 class Resolution:
-    __slots__ = ("option", "exact", "typed")
+    option: Option
+    exact: bool
+    typed: str
+    how: str = "exact"  # exact | prefix | spelling | first-mention
 
-    def __init__(self, option: Option, exact: bool, typed: str) -> None:
-        self.option, self.exact, self.typed = option, exact, typed
+
+def _mentions(kb: KnowledgeBase, key: str) -> list[str]:
+    """Ids of the options whose names, aliases or text mention `key` (folded)."""
+    out: list[str] = []
+    for _pos, oid, names in kb.name_index():
+        if any(key in fold(n) for n in names):
+            out.append(oid)
+    for opt in kb.options:
+        if opt.id not in out and any(key in fold(text) for _path, text in strings_of(opt)):
+            out.append(opt.id)
+    return out
 
 
-def resolve(kb: KnowledgeBase, name: str) -> Resolution:
-    """An option by id, name or alias; else a unique prefix or word match; else a close spelling.
+def resolve(kb: KnowledgeBase, name: str, first: bool = False) -> Resolution:
+    """An option by id, name or alias; a unique prefix or a close spelling with a note; else exit 2.
 
-    Works on the name index (id and names per option), so that a large knowledge base read from
-    the cache builds only the option asked for. Raises UsageError (exit 2) with suggestions when
-    the name is unknown or ambiguous.
+    A word found only inside other options (a drug of a combination, a drug the knowledge base
+    covers under a strategy) is not guessed: the error lists the options that mention it, unless
+    `first` asks for the first of them.
     """
-    key = normalise(name)
+    key = fold_name(name)
     if not key:
         raise UsageError("An option name is needed.", hint="`trd options` lists them; `trd show ect` shows one.")
-    entries = kb.name_index()  # [(position, id, [id, name, *aliases])]
+    entries = kb.name_index()
     index: dict[str, tuple[int, str]] = {}
     for pos, oid, names in entries:
         for n in names:
-            index.setdefault(normalise(n), (pos, oid))
+            index.setdefault(fold_name(n), (pos, oid))
     if key in index:
         return Resolution(kb.options[index[key][0]], True, name)
 
-    # A unique option whose id, name or alias starts with, or has a word starting with, the text.
-    words = name.casefold().split()
-    hits: dict[str, int] = {}
-    for pos, oid, names in entries:
-        for candidate in names:
-            norm = normalise(candidate)
-            tokens = [normalise(t) for t in candidate.replace("-", " ").replace("(", " ").split()]
-            if norm.startswith(key) or (len(key) >= 4 and any(t.startswith(key) for t in tokens)):
-                hits[oid] = pos
-            elif len(words) > 1 and all(any(t.startswith(normalise(w)) for t in tokens) for w in words):
-                hits[oid] = pos
+    import difflib
+
+    # A unique option whose id, name or alias starts with the text.
+    hits = {oid: pos for n, (pos, oid) in index.items() if n.startswith(key) and len(key) >= 3}
     if len(hits) == 1:
-        return Resolution(kb.options[next(iter(hits.values()))], False, name)
+        return Resolution(kb.options[next(iter(hits.values()))], False, name, "prefix")
     if len(hits) > 1:
         ids = sorted(hits)
         raise UsageError(
-            f"'{name}' matches {len(ids)} options: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''}.",
+            f"{shown(name)} matches {len(ids)} options: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''}.",
             hint="Give one of these ids, for example `trd show " + ids[0] + "`.",
         )
-
-    import difflib
-
     close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.75)
     unique = list(dict.fromkeys(index[c][1] for c in close))
     if len(unique) == 1 and difflib.SequenceMatcher(None, key, close[0]).ratio() >= 0.85:
-        return Resolution(kb.options[index[close[0]][0]], False, name)
+        return Resolution(kb.options[index[close[0]][0]], False, name, "spelling")
+    mentions = _mentions(kb, fold(name.strip())) if len(key) >= 3 else []
+    if mentions and first:
+        pos = next(p for p, oid, _n in entries if oid == mentions[0])
+        return Resolution(kb.options[pos], False, name, "first-mention")
+    if mentions:
+        raise UsageError(
+            f"No option called {shown(name)}; {len(mentions)} option{'s' if len(mentions) != 1 else ''} "
+            f"mention{'s' if len(mentions) == 1 else ''} it: {', '.join(mentions[:10])}{', ...' if len(mentions) > 10 else ''}.",
+            hint=f"Show one of them, for example `trd show {mentions[0]}`, or add --first to take the first.",
+        )
     suggestions = unique or list(
         dict.fromkeys(index[c][1] for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.5))
     )
     hint = (
         f"Did you mean {', '.join(suggestions[:-1]) + ' or ' if len(suggestions) > 1 else ''}{suggestions[-1]}?"
         if suggestions
-        else "Run `trd options` to list the options."
+        else "Run `trd options` to list the options, or `trd search WORD` to find a word in them."
     )
-    raise UsageError(f"No option called '{name}'.", hint=hint)
+    raise UsageError(f"No option called {shown(name)}.", hint=hint)
 
 
-def resolve_many(kb: KnowledgeBase, names: list[str]) -> list[Resolution]:
+def resolve_many(kb: KnowledgeBase, names: list[str], first: bool = False) -> list[Resolution]:
     """Several names, each resolved; a name given twice is an error (exit 2)."""
-    found = [resolve(kb, n) for n in names]
+    found = [resolve(kb, n, first) for n in names]
     seen: dict[str, str] = {}
     for r in found:
         if r.option.id in seen:
             raise UsageError(
-                f"'{r.typed}' and '{seen[r.option.id]}' are the same option ({r.option.id}).",
+                f"{shown(r.typed)} and {shown(seen[r.option.id])} are the same option ({r.option.id}).",
                 hint="Name each option once.",
             )
         seen[r.option.id] = r.typed
     return found
 
 
+def shown(text: str, limit: int = 60) -> str:
+    """User input as it may be echoed: escaped (no terminal control) and shortened."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(text) if not text.isprintable() else f"'{text}'"
+
+
 # --------------------------------------------------------------------------- search
 
 
+@dataclass(frozen=True)
 class Hit:
-    __slots__ = ("kind", "id", "field", "text")
-
-    def __init__(self, kind: str, id: str, field: str, text: str) -> None:  # noqa: A002
-        self.kind = kind  # "option" or "reference"
-        self.id = id
-        self.field = field  # where it matched, e.g. "recommendations[0].statement"
-        self.text = text  # the matching text, whole
+    kind: str  # "option" or "reference"
+    id: str
+    field: str  # where it matched, e.g. "recommendations[0].statement"
+    text: str  # the matching text, whole
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form for searching ('Électro' matches 'electro')."""
-    import unicodedata
+def strings_of(obj: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string inside a domain object, with its field path (derived from the classes)."""
+    import dataclasses
 
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _strings(obj: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string inside a record (or a pydantic model) or container, with its field path."""
     if isinstance(obj, str):
         yield path, obj
-    elif hasattr(obj, "fields") or hasattr(type(obj), "model_fields"):
-        names = obj.fields() if hasattr(obj, "fields") else list(type(obj).model_fields)
-        for name in names:
-            yield from _strings(getattr(obj, name), f"{path}.{name}" if path else name)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            if not f.name.startswith("_"):
+                yield from strings_of(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name)
     elif isinstance(obj, (list, tuple)):
         for i, item in enumerate(obj):
-            yield from _strings(item, f"{path}[{i}]")
+            yield from strings_of(item, f"{path}[{i}]")
 
 
 def search(kb: KnowledgeBase, text: str) -> list[Hit]:
@@ -289,13 +319,27 @@ def search(kb: KnowledgeBase, text: str) -> list[Hit]:
         raise UsageError("Nothing to search for.", hint="Give a word, for example `trd search akathisia`.")
     hits: list[Hit] = []
     for opt in kb.options:
-        for path, value in _strings(opt, ""):
+        for path, value in strings_of(opt):
             if needle in fold(value):
                 hits.append(Hit("option", opt.id, path, value))
     for ref in kb.references:
-        for path, value in _strings(ref, ""):
-            if path == "provenance":
-                continue
-            if needle in fold(value):
+        for path, value in strings_of(ref):
+            if path != "provenance" and needle in fold(value):
                 hits.append(Hit("reference", ref.id, path, value))
     return hits
+
+
+def near_terms(kb: KnowledgeBase, text: str, n: int = 3) -> list[str]:
+    """Words of the knowledge base close to `text`, for a search that found nothing."""
+    import difflib
+    import re
+
+    words: set[str] = set()
+    for opt in kb.options:
+        for _path, value in strings_of(opt):
+            words.update(w for w in re.findall(r"[^\W\d_]{4,}", fold(value)))
+    return difflib.get_close_matches(fold(text.strip()), sorted(words), n=n, cutoff=0.75)
+
+
+def rating_stances(opt: Option) -> list[tuple[Rating, str]]:
+    return [(r, r.derived_stance()) for r in opt.primary_ratings()]

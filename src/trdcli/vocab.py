@@ -1,6 +1,9 @@
-"""Controlled vocabularies, as plain tuples: imported by the models and by the CLI's choices.
+"""Controlled vocabularies, as plain tuples: the one home of every value a field may take.
 
-Kept free of heavy imports so that `trd --help` and shell completion stay fast.
+Read by the domain types (as Literal types, so the JSON Schema handed to editors lists them), the
+CLI's choices and the checks. Labels and published definitions of rating values live in
+`data/evidence.yaml`; `trd validate` checks that it defines every value used. Kept free of
+imports so that `trd --help` and shell completion stay fast.
 """
 
 FAMILIES = (
@@ -13,7 +16,55 @@ FAMILIES = (
     "lifestyle",
 )
 
+REFERENCE_TYPES = (
+    "guideline",
+    "systematic-review",
+    "meta-analysis",
+    "rct",
+    "cohort",
+    "review",
+    "label",
+    "regulatory",
+    "other",
+)
+
+# Rating schemes: the values each may take.
 CANMAT_LINES = ("first", "second", "third", "investigational", "not-recommended")
+CANMAT_LEVELS = (1, 2, 3, 4)
+NICE_STRENGTHS = ("offer", "consider", "do-not-offer", "do-not-routinely-offer")
+TA_STRENGTHS = ("recommended", "not-recommended")
+IPG_STRENGTHS = ("normal-arrangements", "special-arrangements")
+CERTAINTIES = ("high", "moderate", "low", "very-low")
+STANCES = ("for", "against", "uncertain")
+POPULATIONS = ("after-inadequate-response", "mdd-general")
+
+# What each rating value says about the option: for, against or uncertain. A value not listed is
+# "uncertain"; a rating may also state its stance (GRADE conclusions always do).
+STANCE_OF: dict[tuple[str, str, object], str] = {
+    **{(s, "line", v): "for" for s in ("canmat-2023", "canmat-2016") for v in ("first", "second", "third")},
+    **{(s, "line", "investigational"): "uncertain" for s in ("canmat-2023", "canmat-2016")},
+    **{(s, "line", "not-recommended"): "against" for s in ("canmat-2023", "canmat-2016")},
+    # A level without a line: a strategy CANMAT recommends without placing it on a line.
+    **{(s, "level", v): "for" for s in ("canmat-2023", "canmat-2016") for v in CANMAT_LEVELS},
+    ("nice-ng222", "strength", "offer"): "for",
+    ("nice-ng222", "strength", "consider"): "for",
+    ("nice-ng222", "strength", "do-not-offer"): "against",
+    ("nice-ng222", "strength", "do-not-routinely-offer"): "against",
+    ("nice-ta", "strength", "recommended"): "for",
+    ("nice-ta", "strength", "not-recommended"): "against",
+    ("nice-ipg", "strength", "normal-arrangements"): "for",
+    ("nice-ipg", "strength", "special-arrangements"): "uncertain",
+}
+
+# What kind of guidance each scheme is, for a reader weighing a disagreement.
+SCHEME_KIND = {
+    "canmat-2023": "clinical practice guideline",
+    "canmat-2016": "clinical practice guideline",
+    "nice-ng222": "clinical guideline",
+    "nice-ta": "technology appraisal (NHS funding)",
+    "nice-ipg": "interventional procedures guidance (safety and efficacy)",
+    "grade": "systematic review",
+}
 
 CONTEXTS = (
     "psychotic-features",
@@ -27,6 +78,14 @@ CONTEXTS = (
     "bipolar-spectrum",
     "substance-use",
 )
+
+# What a context rule does: favoured earlier than other strategies; preferred within its own class
+# (does not move the option); caution; contraindicated; not studied in that population.
+CONTEXT_EFFECTS = ("earlier", "within-class", "caution", "contraindicated", "not-studied")
+# Order of importance when flags are listed (most serious first); `avoid` is an adverse effect asked about.
+SEVERITY_ORDER = ("contraindicated", "avoid", "caution", "not-studied", "tried", "within-class", "earlier")
+
+FREQUENCIES = ("common", "serious", "rare")
 
 EFFECT_TAGS = (
     "weight-gain",
@@ -52,8 +111,13 @@ EFFECT_TAGS = (
     "headache",
     "scalp-discomfort",
     "neuroleptic-malignant-syndrome",
+    "impulse-control",
+    "sudden-sleep",
+    "cardiovascular",
+    "toxicity",
+    "rash",
+    "suicidality",
     "extrapyramidal",
     "hyperprolactinaemia",
-    "impulse-control",
     "serious-rash",
 )

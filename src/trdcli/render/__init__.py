@@ -81,4 +81,4 @@ def renderer(fmt: Format | str, view: str) -> Callable[..., Any]:
     func = getattr(module, view, None)
     if func is None:  # pragma: no cover - guarded by test_every_format_has_a_renderer
         raise LookupError(f"format {fmt.value} cannot render {view}")
-    return func
+    return func  # type: ignore[no-any-return]  # a module attribute found by name

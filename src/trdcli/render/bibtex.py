@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from .common import Env, clean
+from ..domain import KnowledgeBase, Reference
+from ..env import Env
+from .common import clean
 
-if TYPE_CHECKING:
-    from ..models import KnowledgeBase, Reference
 
 _SPECIAL = re.compile(r"([&%$#_{}])")
 _INITIALS = re.compile(r"^[A-Z]{1,4}$")
@@ -30,7 +29,7 @@ def author(name: str) -> str:
 
 
 def entry(ref: Reference) -> str:
-    if ref.journal and ref.type not in ("label", "regulatory"):
+    if ref.journal and ref.type not in ("label", "regulatory"):  # a guideline published in a journal too
         kind = "article"
     elif ref.type == "guideline":
         kind = "techreport"
@@ -52,7 +51,8 @@ def entry(ref: Reference) -> str:
         fields.append(("institution", esc(ref.publisher or ref.journal or "")))
     elif ref.journal or ref.publisher:
         fields.append(("howpublished", esc(ref.journal or ref.publisher)))
-    fields.append(("year", str(ref.year)))
+    if ref.year:
+        fields.append(("year", str(ref.year)))
     for key, value in (("volume", ref.volume), ("number", ref.issue)):
         if value:
             fields.append((key, esc(value)))
@@ -65,10 +65,15 @@ def entry(ref: Reference) -> str:
     if ref.url:
         fields.append(("url", ref.url))
     fields.append(("keywords", esc(ref.type)))
+    if ref.note:
+        fields.append(("note", "{" + esc(ref.note) + "}"))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
     return f"@{kind}{{{ref.id},\n{body}\n}}\n"
 
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
-    env.stdout.write(f"% trd knowledge base {kb.meta.version}: {len(references)} references\n\n")
+    env.stdout.write(
+        f"% trd knowledge base {kb.meta.version}, reviewed {kb.meta.reviewed.isoformat()}: {len(references)} references\n"
+        f"% {clean(kb.meta.disclaimer)}\n\n"
+    )
     env.stdout.write("\n".join(entry(r) for r in references))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .common import Env
+from ..domain import KnowledgeBase, Reference
+from ..env import Env
 
-if TYPE_CHECKING:
-    from ..models import KnowledgeBase, Reference
 
 _TYPES = {"guideline": "report", "label": "document", "regulatory": "document", "other": "document"}
 
@@ -21,7 +20,7 @@ def _name(author: str) -> dict[str, str]:
 
 
 def item(ref: Reference) -> dict[str, Any]:
-    kind = "article-journal" if ref.journal and ref.type not in _TYPES else _TYPES.get(ref.type, "article-journal")
+    kind = "article-journal" if ref.journal and ref.type not in ("label", "regulatory") else _TYPES.get(ref.type, "article-journal")
     out: dict[str, Any] = {"id": ref.id, "type": kind, "title": ref.title}
     authors = [a for a in ref.authors if a.lower() not in ("et al", "et al.")]
     if authors:
@@ -49,4 +48,10 @@ def item(ref: Reference) -> dict[str, Any]:
 
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
-    env.stdout.write(json.dumps([item(r) for r in references], ensure_ascii=False, indent=2) + "\n")
+    provenance = f"From the trd knowledge base {kb.meta.version} (reviewed {kb.meta.reviewed.isoformat()}). {kb.meta.disclaimer}"
+    items = []
+    for r in references:
+        it = item(r)
+        it["note"] = (it["note"] + " " if "note" in it else "") + provenance
+        items.append(it)
+    env.stdout.write(json.dumps(items, ensure_ascii=env.ascii_json, indent=2) + "\n")

@@ -7,50 +7,24 @@ schema_version.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..logic import RANKING_EXPLANATION, SCHEMA_VERSION
-from .common import Env
-
-if TYPE_CHECKING:
-    from ..models import KnowledgeBase, Option, Reference
-    from ..query import OptionsResult
-
-
-def _plain(obj: Any) -> dict[str, Any]:
-    """A record (or a pydantic model) as JSON-ready data."""
-    if hasattr(obj, "to_json"):
-        return obj.to_json()  # type: ignore[no-any-return]
-    return obj.model_dump(mode="json")  # type: ignore[no-any-return]
+from .. import views
+from ..domain import SCHEMA_VERSION, KnowledgeBase, Option, Reference, to_plain
+from ..env import Env
+from ..query import Hit, OptionsResult, group_of
 
 
 def reference_dict(ref: Reference, cited_by: list[str] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": ref.id,
-        "type": ref.type,
-        "authors": list(ref.authors),
-        "title": ref.title,
-        "journal": ref.journal,
-        "publisher": ref.publisher,
-        "year": ref.year,
-        "volume": ref.volume,
-        "issue": ref.issue,
-        "pages": ref.pages,
-        "doi": ref.doi,
-        "pmid": ref.pmid,
-        "pmcid": ref.pmcid,
-        "url": ref.url,
-        "provenance": ref.provenance,
-        "note": ref.note,
-        "citation": ref.vancouver(),
-    }
+    out: dict[str, Any] = to_plain(ref)
+    out["citation"] = views.citation_text(ref)
     if cited_by is not None:
         out["cited_by"] = cited_by
     return out
 
 
 def option_dict(kb: KnowledgeBase, opt: Option, refs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """One option as JSON; `refs` lets a caller build each reference record once for many options."""
+    """One option as JSON: every field of the type, in order, with derived parts beside them."""
     refs = {} if refs is None else refs
 
     def reference_json(rid: str) -> dict[str, Any]:
@@ -59,40 +33,23 @@ def option_dict(kb: KnowledgeBase, opt: Option, refs: dict[str, dict[str, Any]] 
             out = refs[rid] = reference_dict(kb.reference(rid))
         return out
 
-    def items(name: str) -> list[dict[str, Any]]:
-        return [_plain(m) for m in getattr(opt, name)]
-
-    recs = []
-    for r in opt.recommendations:
-        d = _plain(r)
-        d["stance"] = r.derived_stance
-        d["label"] = r.label()
-        recs.append(d)
+    plain: dict[str, Any] = to_plain(opt)
     cited = opt.cited_ids()
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "id": opt.id,
-        "name": opt.name,
-        "aliases": list(opt.aliases),
-        "family": opt.family,
-        "min_prior_trials": opt.min_prior_trials,
-        "summary": opt.summary,
-        "when_to_consider": items("when_to_consider"),
-        "recommendations": recs,
-        "guidelines_disagree": opt.guidelines_disagree(),
-        "figures": items("figures"),
-        "onset": _plain(opt.onset) if opt.onset else None,
-        "cautions": items("cautions"),
-        "contraindications": items("contraindications"),
-        "adverse_effects": items("adverse_effects"),
-        "monitoring": items("monitoring"),
-        "practical": items("practical"),
-        "regulatory": items("regulatory"),
-        "contexts": items("contexts"),
-        "sources": cited,
-        "references": [reference_json(rid) for rid in cited],
-        "last_reviewed": opt.last_reviewed.isoformat(),
-    }
+    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    for name, value in plain.items():
+        if name == "recommendations":
+            out[name] = [
+                {**to_plain(r), "stance": r.derived_stance(), "label": views.rating_label(kb, r)} for r in opt.recommendations
+            ]
+            out["guidelines_disagree"] = opt.guidelines_disagree()
+            out["group"] = group_of(opt)
+        elif name == "sources":
+            out[name] = cited
+            out["references"] = [reference_json(rid) for rid in cited]
+        else:
+            out[name] = value
+    out["class_facts"] = [to_plain(c) for c in (kb.drug_class(cid) for cid in opt.classes) if c is not None]
+    return out
 
 
 def _indent(env: Env) -> int | None:
@@ -101,7 +58,7 @@ def _indent(env: Env) -> int | None:
 
 
 def dump(obj: Any, env: Env) -> None:
-    env.stdout.write(json.dumps(obj, ensure_ascii=False, indent=_indent(env)) + "\n")
+    env.stdout.write(json.dumps(obj, ensure_ascii=env.ascii_json, indent=_indent(env)) + "\n")
 
 
 def dump_streaming(envelope: dict[str, Any], key: str, items: Any, env: Env) -> None:
@@ -109,14 +66,14 @@ def dump_streaming(envelope: dict[str, Any], key: str, items: Any, env: Env) -> 
     indent = _indent(env)
     head = dict(envelope)
     head[key] = "\x00items\x00"
-    text = json.dumps(head, ensure_ascii=False, indent=indent)
+    text = json.dumps(head, ensure_ascii=env.ascii_json, indent=indent)
     before, _, after = text.partition(json.dumps("\x00items\x00"))
     out = env.stdout
     out.write(before + "[")
     for i, item in enumerate(items):
         if i:
             out.write(",")
-        out.write(json.dumps(item, ensure_ascii=False, indent=indent))
+        out.write(json.dumps(item, ensure_ascii=env.ascii_json, indent=indent))
     out.write("]" + after + "\n")
 
 
@@ -126,11 +83,11 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
         "kb_version": kb.meta.version,
         "kb_reviewed": kb.meta.reviewed.isoformat(),
         "query": result.query.as_dict(),
-        "notes": result.notes,
-        "relax": result.relax,
-        "ranking": RANKING_EXPLANATION,
+        "notes": [n.text for n in views.options_view(result, kb, env.program_version).notes],
+        "relax": [f"{flag}: {why}" for flag, why in result.relax],
+        "ranking": views.ORDER_RULE,
         "options": [],
-        "context_notes": [_plain(n) for n in result.context_notes],
+        "context_notes": [to_plain(n) for n in result.context_notes],
         "hidden": result.hidden,
         "disclaimer": kb.meta.disclaimer,
     }
@@ -145,6 +102,8 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
 
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
     out = option_dict(kb, opt)
+    if env.resolved_from:
+        out["resolved_from"] = env.resolved_from
     out["kb_version"] = kb.meta.version
     out["disclaimer"] = kb.meta.disclaimer
     dump(out, env)
@@ -213,6 +172,8 @@ def search(hits: list[Any], kb: KnowledgeBase, env: Env) -> None:
             "kb_version": kb.meta.version,
             "query": env.search_text,
             "matches": [{"kind": h.kind, "id": h.id, "field": h.field, "text": h.text} for h in hits],
+            "did_you_mean": list(env.near),
+            "disclaimer": kb.meta.disclaimer,
         },
         env,
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
-from .common import Env, clean
+from ..domain import KnowledgeBase, Reference
+from ..env import Env
+from .common import clean
 
-if TYPE_CHECKING:
-    from ..models import KnowledgeBase, Reference
 
 # RIS reference types by our reference type (journal articles when there is a journal).
+# A reference with a journal is a journal article (CANMAT 2023 is a guideline published as one).
 _TYPES = {"guideline": "GOVDOC", "label": "GOVDOC", "regulatory": "PRESS"}
 
 
@@ -19,7 +19,7 @@ def _line(tag: str, value: object) -> str:
 
 
 def entry(ref: Reference) -> list[str]:
-    kind = "JOUR" if ref.journal and ref.type not in _TYPES else _TYPES.get(ref.type, "GEN")
+    kind = "JOUR" if ref.journal and ref.type not in ("label", "regulatory") else _TYPES.get(ref.type, "GEN")
     lines = [_line("TY", kind), _line("ID", ref.id)]
     lines += [_line("AU", a) for a in ref.authors if a.lower() not in ("et al", "et al.")]
     lines.append(_line("TI", ref.title))
@@ -52,5 +52,9 @@ def entry(ref: Reference) -> list[str]:
 
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
+    provenance = _line(
+        "N1", f"From the trd knowledge base {kb.meta.version} (reviewed {kb.meta.reviewed.isoformat()}). {kb.meta.disclaimer}"
+    )
     for ref in references:
-        env.stdout.write("\n".join(entry(ref)) + "\n\n")
+        lines = entry(ref)
+        env.stdout.write("\n".join([*lines[:-1], provenance, lines[-1]]) + "\n\n")

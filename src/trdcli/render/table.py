@@ -1,8 +1,9 @@
-"""Rich tables and panels for a terminal. Knowledge-base text always enters as `Text`, never markup."""
+"""For a terminal: the documents of `views` laid out with Rich. Knowledge-base text enters as `Text`, never markup."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -10,46 +11,49 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from ..logic import RANKING_EXPLANATION
-from .common import (
-    DISAGREE_MARK,
-    FLAG_SYMBOLS,
-    FLAG_WORDS,
-    flag_labels,
-    flag_legend,
-    flag_reasons,
-    SCHEME_TITLES,
-    Citations,
-    Env,
-    clean,
-    figure_label,
-    fmt_numbers,
-    footer,
-    legend_lines,
-    other_label,
-    row_citations,
-    row_ratings,
-)
+from .. import views
+from ..domain import KnowledgeBase, Option, Reference
+from ..env import Env
+from ..query import Hit, OptionsResult
+from ..views import Document, Item, OptionRow, fmt_numbers
+from .common import clean, longest_word
 
-if TYPE_CHECKING:
-    from ..models import KnowledgeBase, Option, Reference
-    from ..query import OptionsResult
-
-LINE_STYLES = {
+STYLES = {
     "first": "bold green",
     "second": "green",
     "third": "yellow",
     "investigational": "magenta",
     "not-recommended": "bold red",
+    "against": "bold red",
+    "note": "yellow",
+    "dim": "dim",
+    "headline": "bold cyan",
+    "flag:earlier": "green",
+    "flag:within-class": "cyan",
+    "flag:caution": "yellow",
+    "flag:contraindicated": "bold red",
+    "flag:not-studied": "yellow",
+    "flag:avoid": "magenta",
+    "flag:tried": "blue",
+}
+CARD_WIDTH = 70  # below this many columns, cards instead of tables
+FAMILY_SHORT = {
+    "switching": "switch",
+    "augmentation": "add-on",
+    "combination": "combine",
+    "psychotherapy": "therapy",
+    "neuromodulation": "neuromod",
+    "rapid-acting": "rapid",
+    "lifestyle": "lifestyle",
 }
 
 
 def make_console(env: Env, stderr: bool = False) -> Console:
-    """Made at the moment of use, so COLUMNS/NO_COLOR set by a caller or test are honoured."""
     return Console(
         file=env.stderr if stderr else env.stdout,
         width=env.width,
         force_terminal=env.force_terminal or None,
+        no_color=not env.colour,
         markup=False,
         emoji=False,
         highlight=False,
@@ -58,318 +62,339 @@ def make_console(env: Env, stderr: bool = False) -> Console:
 
 
 def T(text: object, style: str | Style = "") -> Text:
-    """Knowledge-base text as a Text whose style covers only itself (not what is appended later)."""
+    """Knowledge-base text as a Text whose style covers only itself."""
     out = Text()
     out.append(clean(text), style=style or None)
     return out
 
 
-def link(text: str, url: str | None) -> Text:
-    return Text(text, style=Style(link=url) if url else "")
-
-
-def ref_text(n: int, ref: Reference) -> Text:
-    out = T(f"[{n}] ", "bold")
-    out.append(clean(ref.vancouver()))
-    if ref.doi:
-        out.append(" doi:")
-        out.append_text(link(ref.doi, ref.doi_url))
-    if ref.pmid:
-        out.append(" PMID ")
-        out.append_text(link(ref.pmid, ref.pmid_url))
-    if not ref.doi and not ref.pmid and ref.url:
-        out.append(" ")
-        out.append_text(link(ref.url, ref.url))
+def cited(item: Item) -> Text:
+    out = Text()
+    if item.label:
+        out.append(clean(item.label), style="bold")
+        out.append(": " if item.text else "")
+    out.append(clean(item.text), style=STYLES.get(item.style, ""))
+    if item.refs:
+        out.append(f" [{fmt_numbers(item.refs)}]", style="dim")
     return out
 
 
-def _rule(title: str) -> Text:
-    return Text(title, style="bold underline")
+def ref_text(n: int, ref: Reference) -> Text:
+    """A reference with its identifiers whole, each a terminal link (never split: see `_print_ref`)."""
+    out = T(f"[{n}] ", "bold")
+    out.append(clean(views.citation_text(ref)))
+    return out
 
 
-def _footer_block(kb: KnowledgeBase, env: Env) -> list[Text]:
-    return [
-        Text(footer(kb, env), style="dim"),
-        Text(clean(kb.meta.disclaimer), style="bold yellow"),
-    ]
+def _identifiers(ref: Reference) -> list[tuple[str, str]]:
+    ids = []
+    if ref.doi:
+        ids.append((f"doi:{ref.doi}", ref.doi_url or ""))
+    if ref.pmid:
+        ids.append((f"PMID {ref.pmid}", ref.pmid_url or ""))
+    if not ref.doi and not ref.pmid and ref.url:
+        ids.append((ref.url, ref.url))
+    return ids
 
 
-CARD_WIDTH = 70  # below this many columns, one card per option instead of a table
+def _print_ref(console: Console, n: int, ref: Reference) -> None:
+    """The citation, then each identifier on the same line if it fits whole, else on its own line."""
+    body = ref_text(n, ref)
+    for label, url in _identifiers(ref):
+        piece = Text(" ")
+        piece.append(label, style=Style(link=url) if url else "")
+        lines = body.wrap(console, console.width)
+        last = lines[-1] if lines else Text()
+        if last.cell_len + piece.cell_len <= console.width:
+            body.append_text(piece)
+        else:
+            console.print(body, overflow="fold")
+            body = Text("    ")
+            body.append(label, style=Style(link=url) if url else "")
+    console.print(body, overflow="ignore", crop=False, no_wrap=len(body.plain) > console.width)
 
 
-def _option_cards(result: OptionsResult, kb: KnowledgeBase, env: Env, console: Console, cites: Citations, shown: list) -> None:  # type: ignore[type-arg]
-    """Narrow terminals: each option as a short block, every field on its own line."""
-    for i, opt in enumerate(result.options, 1):
-        canmat, others = row_ratings(opt)
-        shown.extend(([canmat] if canmat else []) + others)
-        head = T(f"{i}. ", "bold")
-        head.append(clean(opt.name), style="bold")
-        head.append(f"  {opt.family}", style="dim")
-        console.print(head)
-        rating = Text("   CANMAT 2023: ")
-        rating.append_text(T(canmat.label(), LINE_STYLES.get(canmat.line or "", "")) if canmat else T("not rated", "dim"))
-        console.print(rating)
-        if others:
-            mark = f" {DISAGREE_MARK}" if opt.guidelines_disagree() else ""
-            console.print(T("   Other: " + "; ".join(other_label(r) for r in others) + mark))
-        if opt.figures:
-            console.print(T("   Key figure: " + figure_label(opt)))
-        refs = fmt_numbers(row_citations(opt, cites))
-        for label in flag_labels(opt, result, cites):
-            console.print(T("   " + label, FLAG_STYLES[label[0]]))
-        console.print(Text("   Refs: " + refs, style="dim"))
-    _patient_section(result, console, cites)
-    _options_footer(kb, env, console, cites, shown)
+def _footer(console: Console, doc: Document) -> None:
+    console.print(Text(doc.footer, style="dim"))
+    console.print(T(doc.disclaimer, "bold yellow"))
 
 
-FLAG_STYLES = {"↑": "green", "!": "yellow", "✗": "bold red", "⚠": "magenta"}
+def _notes(console: Console, doc: Document) -> None:
+    for note in doc.notes:
+        text = cited(note)
+        if note.style == "note":
+            text = Text("! ") + text
+        console.print(text)
 
 
-def _patient_section(result: OptionsResult, console: Console, cites: Citations) -> None:
-    """Why options are marked for this patient: each reason once, with what it marks, cited."""
-    if not (result.query.contexts or result.query.avoid):
+def _sections(console: Console, doc: Document) -> None:
+    for section in doc.sections:
+        console.print(Text(section.title, style="bold underline"))
+        for item in section.items:
+            line = Text("• ") + cited(item)
+            console.print(line)
+            for detail in item.details:
+                console.print(T("    " + detail, "dim"))
+
+
+def _references(console: Console, refs: Sequence[tuple[int, Reference]], title: str = "References") -> None:
+    if refs:
+        console.print(Text(title, style="bold underline"))
+        for n, ref in refs:
+            _print_ref(console, n, ref)
+
+
+def _legend(console: Console, doc: Document) -> None:
+    if doc.legend:
+        console.print(Text("Legend", style="bold underline"))
+        for line in doc.legend:
+            console.print(T(line, "dim"))
+
+
+# --------------------------------------------------------------------------- options
+
+
+def _canmat_short(row: OptionRow) -> str:
+    opt = row.option
+    c = opt.canmat
+    if c is None:
+        return "not rated"
+    level = f"L{c.level}" if c.level is not None else "L?"
+    line = {"first": "1st", "second": "2nd", "third": "3rd", "investigational": "invest.", "not-recommended": "not rec."}
+    head = line.get(str(c.line), "no line" if c.derived_stance() == "for" else "against")
+    return f"{head} {level}" + (" MDD" if c.for_mdd_in_general else "")
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` in at most `width` cells, shortened at a word boundary (never mid-word)."""
+    if len(text) <= width:
+        return text
+    cut = text[: max(width - 1, 1)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut[: max(width - 1, 1)]).rstrip(" ,(-") + "…"
+
+
+def _short_name(opt: Option) -> str:
+    name = opt.name
+    return name.split(" (")[0] if " (" in name and not name.startswith("(") else name
+
+
+def options_compact(doc: Document, env: Env, console: Console) -> None:
+    """One line per option under its group's heading, compact references, a one-line legend."""
+    width = env.width
+    console.print(T(doc.title, "bold"))
+    _notes(console, doc)
+    if doc.empty:
+        console.print(T(doc.empty))
+        _footer(console, doc)
         return
-    console.print(_rule("For this patient"))
-    for note in result.context_notes:
-        console.print(T(f"{note.context}: {note.text} [{cites.cite(note.source)}]"))
-    for kind, about, text, source, names in flag_reasons(result):
-        line = T(f"{FLAG_SYMBOLS[kind]} {about} ({FLAG_WORDS[kind]}): ", FLAG_STYLES[FLAG_SYMBOLS[kind]])
-        line.append(clean(", ".join(names)), style="bold")
-        line.append(clean(f". {text} [{cites.cite(source)}]"))
+    rank_w = len(str(len(doc.rows))) + 1
+    canmat_w = max(len(_canmat_short(r)) for r in doc.rows)
+    fam_w = max(len(FAMILY_SHORT[r.option.family]) for r in doc.rows)
+    other_w = max(len(r.others_short) for r in doc.rows)
+    refs = {id(r): f"[{fmt_numbers(r.refs)}]" for r in doc.rows}
+    refs_w = max(len(v) for v in refs.values())
+    fixed = rank_w + 1 + fam_w + 1 + canmat_w + 1 + other_w + 1 + refs_w
+    name_w = max(12, width - fixed - 1)
+    if fixed + name_w > width:  # very narrow: drop the other guidelines column
+        other_w = 0
+        name_w = max(8, width - (rank_w + fam_w + canmat_w + refs_w + 4))
+    for _group, title, rows in doc.groups:
+        console.print(Text(title, style="bold underline"))
+        for row in rows:
+            flags = "".join(" " + f.text.split(" ", 1)[0] for f in row.flags)
+            name = _fit(_short_name(row.option) + flags, name_w) if len(row.option.name) + len(flags) > name_w else row.option.name + flags
+            line = Text(f"{row.rank:>{rank_w}} ")
+            line.append(f"{name:<{name_w}}", style="bold")
+            line.append(f" {FAMILY_SHORT[row.option.family]:<{fam_w}}", style="dim")
+            line.append(f" {_canmat_short(row):<{canmat_w}}", style=STYLES.get(row.group, ""))
+            if other_w:
+                line.append(f" {row.others_short:<{other_w}}", style="bold red" if row.disagree else "")
+            line.append(f" {refs[id(row)]}", style="dim")
+            console.print(line, no_wrap=True, overflow="crop")
+    for section in doc.sections:  # why options are flagged: one line each
+        console.print(Text(section.title, style="bold underline"))
+        for item in section.items:
+            console.print(_one_line(cited(item), width))
+    # References: several per line, author and year only; the full list is one command away.
+    line = Text("References (first author; in full: trd refs): ", style="bold")
+    for n, ref in doc.references:
+        who = (ref.authors[0].split()[0] if ref.authors else (ref.publisher or ref.journal or ref.id).split()[0]).rstrip(",")
+        piece = f"{n} {who}"
+        sep = "" if line.plain.endswith(": ") or not line.cell_len else "  "
+        if line.cell_len and line.cell_len + len(sep) + len(piece) > width:
+            console.print(line)
+            line, sep = Text(), ""
+        line.append(sep + clean(piece))
+    if line.cell_len:
         console.print(line)
-    if result.hidden:
-        console.print(T(f"Hidden by --strict: {', '.join(result.hidden)}.", "dim"))
-    console.print(T(flag_legend(result), "dim"))
+    legend = "L?: no level stated; + for, - against, ≠ disagrees"
+    kinds = sorted({f.style.removeprefix("flag:") for r in doc.rows for f in r.flags})
+    if kinds:
+        legend += "; " + ", ".join(f"{views.FLAG_SYMBOLS[k]} {k}" for k in kinds)
+    tail = doc.footer.split(",")[0].replace("Knowledge base", "KB")
+    if len(legend) + 3 + len(tail) <= width:
+        console.print(T(f"{legend} · {tail}", "dim"))
+    else:
+        console.print(T(legend + ".", "dim"))
+        console.print(T(_fit(doc.footer + " · trd show NAME, --long", width), "dim"))
+    console.print(T(doc.disclaimer, "bold yellow"))
 
 
-def _options_footer(kb: KnowledgeBase, env: Env, console: Console, cites: Citations, shown: list) -> None:  # type: ignore[type-arg]
-    console.print(_rule("References"))
-    for n, ref in cites.references():
-        console.print(ref_text(n, ref))
-    console.print(_rule("Legend"))
-    for line in legend_lines(kb, shown):
-        console.print(Text(clean(line), style="dim"))
-    for line in _footer_block(kb, env):
-        console.print(line)
+def _one_line(text: Text, width: int) -> Text:
+    if text.cell_len <= width:
+        return text
+    plain = _fit(text.plain, width)
+    out = text[: len(plain) - 1]
+    out.append("…")
+    return out
+
+
+def options_long(doc: Document, env: Env, console: Console) -> None:
+    console.print(T(doc.title, "bold"))
+    _notes(console, doc)
+    if doc.empty:
+        console.print(T(doc.empty))
+        _footer(console, doc)
+        return
+    if env.width < CARD_WIDTH:
+        for _g, title, rows in doc.groups:
+            console.print(Text(title, style="bold underline"))
+            for row in rows:
+                head = T(f"{row.rank}. ", "bold")
+                head.append(clean(row.option.name), style="bold")
+                head.append(f"  {row.option.family}", style="dim")
+                console.print(head)
+                for label, value in (
+                    ("CANMAT 2023", row.canmat),
+                    ("Other", "; ".join(row.others)),
+                    ("Key figure", row.figure),
+                    ("Flags", " ".join(cited(f).plain for f in row.flags)),
+                    ("Refs", fmt_numbers(row.refs)),
+                ):
+                    if value:
+                        _hanging(console, f"   {label}: ", value)
+    else:
+        table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False, header_style="bold")
+        names = [r.option.name for r in doc.rows]
+        table.add_column("Option", overflow="fold", ratio=4, min_width=longest_word(names + ["neuromodulation"]))
+        table.add_column("CANMAT 2023", overflow="fold", ratio=3, min_width=longest_word([r.canmat for r in doc.rows]))
+        table.add_column("Other guidelines", overflow="fold", ratio=4, min_width=longest_word([o for r in doc.rows for o in r.others]))
+        table.add_column("Key figure", overflow="fold", ratio=5, min_width=longest_word([r.figure for r in doc.rows], cap=14))
+        table.add_column("Refs", overflow="fold", ratio=1, min_width=5)
+        for _g, title, rows in doc.groups:
+            table.add_row(Text(title, style="bold underline"), "", "", "", "")
+            for row in rows:
+                name = T(row.option.name, "bold")
+                name.append("\n" + row.option.family, style="dim")
+                for f in row.flags:
+                    name.append("\n")
+                    name.append_text(cited(f))
+                other = T("\n".join(row.others), "bold red" if row.disagree else "")
+                table.add_row(name, T(row.canmat, STYLES.get(row.group, "")), other, T(row.figure), Text(fmt_numbers(row.refs)))
+        console.print(table)
+    _sections(console, doc)
+    _references(console, doc.references)
+    _legend(console, doc)
+    _footer(console, doc)
+
+
+def _hanging(console: Console, lead: str, value: str) -> None:
+    """`lead` then `value`, wrapped under itself (a hanging indent)."""
+    t = Table.grid(padding=0)
+    t.add_column(no_wrap=True)
+    t.add_column(overflow="fold")
+    t.add_row(Text(lead, style="dim"), T(value))
+    console.print(t)
 
 
 def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
+    doc = views.options_view(result, kb, env.program_version)
     console = make_console(env)
-    console.print(Text(f"Options for treatment-resistant depression: {result.query.describe()}", style="bold"))
-    for note in result.notes:
-        console.print(Text("! " + note, style="yellow"))
-    if not result.options:
-        console.print(Text(f"No option matches ({result.query.describe()})."))
-        console.print(Text("Try: " + "; ".join(result.relax) + "."))
-        for line in _footer_block(kb, env):
-            console.print(line)
-        return
-
-    cites = Citations(kb)
-    shown: list = []  # type: ignore[type-arg]
-    if env.width < CARD_WIDTH:
-        _option_cards(result, kb, env, console, cites, shown)
-        return
-    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False, header_style="bold")
-    table.add_column("Option", overflow="fold", ratio=4, min_width=14)
-    table.add_column("CANMAT 2023", overflow="fold", ratio=3, min_width=11)
-    table.add_column("Other guidelines", overflow="fold", ratio=4, min_width=12)
-    table.add_column("Key figure", overflow="fold", ratio=5, min_width=12)
-    table.add_column("Refs", overflow="fold", ratio=1, min_width=5)
-    for opt in result.options:
-        canmat, others = row_ratings(opt)
-        shown.extend(([canmat] if canmat else []) + others)
-        refs = Text(fmt_numbers(row_citations(opt, cites)))
-        name = T(opt.name, "bold")
-        name.append("\n" + opt.family, style="dim")
-        for label in flag_labels(opt, result, cites):
-            name.append("\n" + label, style=FLAG_STYLES[label[0]])
-        rating = T(canmat.label(), LINE_STYLES.get(canmat.line or "", "")) if canmat else T("not rated", "dim")
-        other = Text("\n".join(clean(other_label(r)) for r in others))
-        if opt.guidelines_disagree():
-            other.append(f" {DISAGREE_MARK}", style="bold red")
-        table.add_row(name, rating, other, T(figure_label(opt)), refs)
-    console.print(table)
-    _patient_section(result, console, cites)
-    _options_footer(kb, env, console, cites, shown)
+    if getattr(env, "long", False):
+        options_long(doc, env, console)
+    else:
+        options_compact(doc, env, console)
 
 
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
+    doc = views.show_view(opt, kb, env.program_version, getattr(env, "note", ""))
     console = make_console(env)
-    cites = Citations(kb)
-
-    def c(rid: str) -> str:
-        return f" [{cites.cite(rid)}]"
-
-    head = T(opt.name, "bold")
-    head.append(f"  ({opt.id}, {opt.family})", style="dim")
+    head = T(doc.title, "bold")
     console.print(head)
-    if opt.aliases:
-        console.print(T("Also: " + ", ".join(opt.aliases), "dim"))
-    console.print(T(opt.summary))
-    console.print()
-
-    console.print(_rule("When to consider"))
-    trials = opt.min_prior_trials
-    console.print(
-        Text(
-            f"• Listed by `trd options` from {trials} failed adequate antidepressant trial"
-            f"{'s' if trials != 1 else ''} on; what each guideline says is below."
-        )
-    )
-    for s in opt.when_to_consider:
-        console.print(T("• " + s.text + c(s.source)))
-
-    if opt.recommendations:
-        console.print(_rule("Recommendations"))
-        if opt.guidelines_disagree():
-            console.print(
-                Text(f"{DISAGREE_MARK} The guidelines disagree on this option; each rating is shown as given.", "bold red")
-            )
-        for r in opt.recommendations:
-            head = T("• " + SCHEME_TITLES[r.scheme], "bold")
-            head.append(clean(c(r.source)))
-            head.append(" · ")
-            head.append(clean(r.label()), style=LINE_STYLES.get(r.line or "", "bold"))
-            head.append(" · " + clean(r.where), style="dim")
-            console.print(head)
-            console.print(T("  " + r.statement))
-            if r.note:
-                console.print(T("  Note: " + r.note, "italic dim"))
-
-    if opt.figures:
-        console.print(_rule("Key figures"))
-        for f in opt.figures:
-            line = T(f"• {f.outcome}: ", "bold")
-            line.append(clean(f.value), style="bold cyan")
-            line.append(clean(c(f.source)))
-            console.print(line)
-            detail = f"  Population: {f.population}\n  Comparator: {f.comparator}"
-            if f.duration:
-                detail += f"\n  Duration: {f.duration}"
-            if f.where:
-                detail += f"\n  Where: {f.where}"
-            if f.note:
-                detail += f"\n  Note: {f.note}"
-            console.print(T(detail, "dim"))
-
-    def bullets(title: str, items: list, fmt) -> None:  # type: ignore[type-arg]
-        if items:
-            console.print(_rule(title))
-            for item in items:
-                console.print(T("• " + fmt(item)))
-
-    bullets("Onset", [opt.onset] if opt.onset else [], lambda s: s.text + c(s.source))
-    bullets("Cautions", opt.cautions, lambda s: s.text + c(s.source))
-    bullets("Contraindications", opt.contraindications, lambda s: s.text + c(s.source))
-    bullets("Adverse effects", opt.adverse_effects, lambda a: f"{a.effect} ({a.frequency})" + c(a.source))
-    bullets("Monitoring", opt.monitoring, lambda s: s.text + c(s.source))
-    bullets("Practical notes", opt.practical, lambda s: s.text + c(s.source))
-    bullets("Regulatory status", opt.regulatory, lambda r: f"{r.agency} {r.year}: {r.status}" + c(r.source))
-    bullets("Patient contexts", opt.contexts, lambda x: f"{x.context} ({x.effect}): {x.text}" + c(x.source))
-
-    for rid in opt.sources:
-        cites.cite(rid)
-    console.print(_rule("References"))
-    for n, ref in cites.references():
-        console.print(ref_text(n, ref))
-    console.print(_rule("Legend"))
-    for line in legend_lines(kb, opt.recommendations):
-        console.print(Text(clean(line), style="dim"))
-    console.print(Text(f"Last reviewed {opt.last_reviewed.isoformat()}. How options are ordered: {RANKING_EXPLANATION}", "dim"))
-    for line in _footer_block(kb, env):
-        console.print(line)
-
-
-def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
-    console = make_console(env)
-    cited_by = kb.cited_by()
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", title=f"{len(references)} references")
-    t.add_column("#", justify="right", min_width=2)
-    t.add_column("Reference", overflow="fold", ratio=6)
-    t.add_column("DOI / PMID", overflow="fold", ratio=3, min_width=14)
-    t.add_column("Cited by", overflow="fold", ratio=3, min_width=10)
-    for i, ref in enumerate(references, 1):
-        ident = Text()
-        if ref.doi:
-            ident.append_text(link(ref.doi, ref.doi_url))
-        if ref.pmid:
-            if ident:
-                ident.append("\n")
-            ident.append("PMID ")
-            ident.append_text(link(ref.pmid, ref.pmid_url))
-        if not ident:
-            ident = Text("not confirmed", style="dim")
-        body = T(ref.vancouver())
-        body.append(f"\n{ref.id} · {ref.type}", style="dim")
-        t.add_row(str(i), body, ident, T(", ".join(cited_by.get(ref.id, [])) or "-", "dim"))
-    console.print(t)
-    for line in _footer_block(kb, env):
-        console.print(line)
+    _notes(console, doc)
+    _sections(console, doc)
+    _references(console, doc.references)
+    _legend(console, doc)
+    _footer(console, doc)
 
 
 def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
-    from .common import compare_rows
-
+    doc = views.compare_view(opts, kb, env.program_version)
     console = make_console(env)
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", show_lines=True)
-    t.add_column("", style="bold", overflow="fold", ratio=2, min_width=10)
-    for o in opts:
-        t.add_column(clean(o.name), overflow="fold", ratio=5)
-    for name, cells in compare_rows(opts, kb):
-        if name != "Name":  # the column headers already name the options
-            t.add_row(Text(name), *[T(c) for c in cells])
-    console.print(t)
-    cited: list[str] = []
-    for o in opts:
-        cited += [r for r in o.cited_ids() if r not in cited]
-    console.print(_rule("References"))
-    for rid in cited:
-        ref = kb.reference(rid)
-        line = T(f"{rid}: ", "bold")
-        line.append_text(ref_text(0, ref)[4:])
-        console.print(line)
-    for line in _footer_block(kb, env):
-        console.print(line)
+    console.print(T(doc.title, "bold"))
+    per_col = (env.width - 18) // max(len(opts), 1)
+    if env.width < CARD_WIDTH or per_col < 16:
+        for i, name in enumerate(doc.columns):
+            console.print(T(name, "bold underline"))
+            for attr, cells in doc.table:
+                _hanging(console, f"  {attr}: ", cells[i])
+    else:
+        t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", show_lines=True)
+        t.add_column("", style="bold", overflow="fold", ratio=2, min_width=longest_word([a for a, _c in doc.table], cap=14))
+        for i, name in enumerate(doc.columns):
+            words = [name] + [cells[i] for _a, cells in doc.table]
+            t.add_column(clean(name), overflow="fold", ratio=5, min_width=longest_word(words, cap=per_col))
+        for attr, cells in doc.table:
+            t.add_row(Text(attr), *[T(c) for c in cells])
+        console.print(t)
+    _references(console, doc.references)
+    _legend(console, doc)
+    _footer(console, doc)
 
 
-def search(hits: list, kb: KnowledgeBase, env: Env) -> None:  # type: ignore[type-arg]
+def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
+    doc = views.refs_view(references, kb, env.program_version)
+    console = make_console(env)
+    console.print(T(doc.title, "bold"))
+    cited_by = kb.cited_by()
+    for n, ref in doc.references:
+        _print_ref(console, n, ref)
+        if not _identifiers(ref):
+            console.print(T("    identifiers not confirmed", "dim"))
+        console.print(T(f"    {ref.id} · {ref.type} · cited by: {', '.join(cited_by.get(ref.id, [])) or '-'}", "dim"))
+    _footer(console, doc)
+
+
+def search(hits: list[Hit], kb: KnowledgeBase, env: Env) -> None:
+    doc = views.search_view(hits, getattr(env, "search_text", ""), kb, env.program_version, getattr(env, "near", ()))
+    console = make_console(env)
+    if doc.empty:
+        console.print(T(doc.empty))
+        _footer(console, doc)
+        return
+    needle = getattr(env, "search_text", "")
     from .common import search_snippet
 
-    console = make_console(env)
-    if not hits:
-        console.print(Text("No option or reference mentions that."))
-        return
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", title=f"{len(hits)} matches")
-    t.add_column("Where", overflow="fold", ratio=2, min_width=12)
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", title=doc.sections[0].title)
+    t.add_column("Where", overflow="fold", ratio=2, min_width=longest_word([i.label for i in doc.sections[0].items], cap=20))
     t.add_column("Field", overflow="fold", ratio=2, min_width=10, style="dim")
     t.add_column("Text", overflow="fold", ratio=6)
-    for h in hits:
-        before, match, after = search_snippet(h.text, env.search_text)
-        text = Text(clean(before))
+    for item in doc.sections[0].items:
+        before, match, after = search_snippet(item.text, needle)
+        text = T(before)
         text.append(clean(match), style="bold reverse")
         text.append(clean(after))
-        t.add_row(Text(f"{h.kind} {h.id}"), Text(h.field), text)
+        t.add_row(T(item.label), T(item.details[0]), text)
     console.print(t)
+    _footer(console, doc)
 
 
 def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
-    from .common import stage_blocks
-
+    doc = views.stage_view(result, kb, env.program_version)
     console = make_console(env)
-    cites = Citations(kb)
-    console.print(T(f"TRD staging of {result.history_file}", "bold"))
-    for name, head, info, rules, undefined in stage_blocks(result, kb, cites):
-        console.print(_rule(name))
-        console.print(T(head, "bold cyan"))
-        for line in info:
-            console.print(T("  " + line))
-        for rule in rules:
-            console.print(T("  Rule: " + rule, "dim"))
-        for gap in undefined:
-            console.print(T("  Undefined: " + gap, "dim italic"))
-    console.print(_rule("References"))
-    for n, ref in cites.references():
-        console.print(ref_text(n, ref))
-    for line in _footer_block(kb, env):
-        console.print(line)
+    console.print(T(doc.title, "bold"))
+    _notes(console, doc)
+    _sections(console, doc)
+    _references(console, doc.references)
+    _footer(console, doc)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import SCHEME_TITLES, Env
+from ..env import Env
+from ..views import SCHEME_TITLES
 
 
 def validate(report: Any, env: Env) -> None:

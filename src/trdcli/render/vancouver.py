@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
-from .common import Env, clean
+from ..domain import KnowledgeBase, Reference
+from ..env import Env
+from ..views import citation_text
+from .common import clean
 
-if TYPE_CHECKING:
-    from ..models import KnowledgeBase, Reference
 
 
 def citation(ref: Reference) -> str:
-    out = clean(ref.vancouver())
+    out = clean(citation_text(ref))
     if ref.doi:
         out += f" doi:{ref.doi}"
     if ref.pmid:
@@ -24,3 +24,4 @@ def citation(ref: Reference) -> str:
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     for i, ref in enumerate(references, 1):
         env.stdout.write(f"{i}. {citation(ref)}\n")
+    env.stdout.write(f"\nFrom the trd knowledge base {kb.meta.version}, reviewed {kb.meta.reviewed.isoformat()}. {clean(kb.meta.disclaimer)}\n")

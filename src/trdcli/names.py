@@ -1,0 +1,46 @@
+"""How names typed at a terminal are compared: one fold for lookup, uniqueness and search.
+
+Names and aliases are compared after Unicode normalisation (NFKC), case folding, with accents,
+punctuation and invisible characters removed, so that "Lith\\u200bium", "LITHIUM" and "lithium"
+are one name. A word that mixes alphabets ("lіthium" with a Cyrillic i) is refused by the
+checks: it would read like another name and be a second one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCT_RE = re.compile(r"[\s_\-/().,'’]+")
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x061C, 0x180E, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070)]
+)
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and width-insensitive form, invisible characters removed (for searching)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold_name(name: str) -> str:
+    """The key a name is looked up and compared by: `fold`, then punctuation and spaces removed."""
+    return _PUNCT_RE.sub("", fold(name))
+
+
+def _script(ch: str) -> str | None:
+    if not ch.isalpha():
+        return None
+    try:
+        return unicodedata.name(ch).split(" ", 1)[0]
+    except ValueError:
+        return None
+
+
+def mixed_scripts(name: str) -> str:
+    """'LATIN and CYRILLIC' when one word of `name` mixes alphabets, else ''."""
+    for word in re.split(r"[\s\-/]+", name):
+        scripts = {s for s in map(_script, word) if s is not None}
+        if len(scripts) > 1:
+            return " and ".join(sorted(scripts))
+    return ""
