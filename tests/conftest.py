@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trdcli.kb import bundled_path
+from trdcli.kbfiles import bundled_path
 
 BUNDLED = bundled_path()
 
@@ -18,9 +18,20 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("trd-cache")
 
 
+@pytest.fixture(scope="session")
+def bundled_kb():
+    """The bundled knowledge base, parsed and validated once per session (never through a cache)."""
+    from trdcli.load import load_report
+
+    loaded, issues = load_report(BUNDLED)
+    assert loaded is not None, [i.render() for i in issues]
+    return loaded.kb
+
+
 @pytest.fixture(autouse=True)
 def pinned_terminal(monkeypatch: pytest.MonkeyPatch, session_cache: Path) -> None:
     monkeypatch.setenv("TRD_CACHE_DIR", str(session_cache))  # never the user's cache folder
+    monkeypatch.setenv("XDG_CACHE_HOME", str(session_cache / "xdg"))  # nor the XDG one, if TRD_CACHE_DIR is unset
     monkeypatch.delenv("TRD_NO_CACHE", raising=False)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
@@ -58,6 +69,7 @@ MINI = {
             sources: [guide2023]
             line:
               - {value: first, label: 1st line, definition: test first}
+              - {value: second, label: 2nd line, definition: test second}
             level:
               - {value: 1, label: L1, definition: test level one}
           - id: nice-ng222
@@ -65,6 +77,7 @@ MINI = {
             sources: [guide2023]
             strength:
               - {value: offer, label: offer, definition: test offer}
+              - {value: do-not-offer, label: do not offer, definition: test do not offer}
         """,
     "references.yaml": """\
         references:

@@ -8,17 +8,17 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from trdcli import kb as kbmod
 from trdcli import query
 from trdcli.cli import app
-from trdcli.models import CANMAT_LINES, GRADING_TYPES
+from trdcli.domain import GRADING_TYPES
+from trdcli.vocab import CANMAT_LINES
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def base():
-    return kbmod.load(None).kb
+def base(bundled_kb):
+    return bundled_kb
 
 
 def test_bundled_knowledge_base_validates_without_errors() -> None:

@@ -80,7 +80,7 @@ def test_no_usable_cache_folder_still_works(tmp_path: Path, reference: str) -> N
 def test_an_edited_knowledge_base_is_a_miss(tmp_path: Path) -> None:
     import shutil
 
-    from trdcli.kb import bundled_path
+    from trdcli.kbfiles import bundled_path
 
     kb = tmp_path / "kb"
     shutil.copytree(bundled_path(), kb)

@@ -22,15 +22,35 @@ def run(mini_kb: Path):
     return _run
 
 
-def test_options_table_rows_citations_legend_and_disclaimer(run) -> None:
+def test_options_compact_terminal_answer_is_grouped_one_line_per_option(run) -> None:
     result = run("options", "--format", "table")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    lines = out.splitlines()
+    first = lines.index("First line (CANMAT 2023, difficult-to-treat depression)")
+    second = lines.index("Second line (CANMAT 2023)")
+    assert first < second
+    alpha = [line for line in lines if "Alpha augmentation" in line]
+    beta = [line for line in lines if "Beta therapy" in line]
+    assert len(alpha) == 1 and len(beta) == 1  # one line per option
+    assert first < lines.index(alpha[0]) < second < lines.index(beta[0])
+    assert "1st L1" in alpha[0] and "[1,2]" in alpha[0]
+    assert "2nd L?" in beta[0] and "NICE-≠" in beta[0]  # guidelines disagree: marked
+    refs = next(line for line in lines if line.startswith("References"))
+    assert "1 Doe" in refs and "2 Poe" in refs  # compact references, one line
+    assert "≠" in lines[-2] and "KB 1.0" in lines[-2]  # a one-line legend with the knowledge-base version
+    assert out.rstrip().endswith("Test disclaimer - supports, does not replace, clinical judgement.")
+
+
+def test_options_long_table_rows_citations_legend_and_disclaimer(run) -> None:
+    result = run("options", "--format", "table", "--long")
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.index("Alpha augmentation") < out.index("Beta therapy")  # first line sorts before second
     assert "1st line, L1" in out and "2nd line, level n/s" in out
     assert "NICE: do not offer ≠" in out  # guidelines disagree: marked
     assert "[1] Doe J, Roe R. A test guideline. Test J. 2023;1:1-10. doi:10.1000/test.1 PMID 123" in out
-    assert "CANMAT 2023: 1st line = test first; L1 = test level one" in out
+    assert "CANMAT 2023 (clinical practice guideline): 1st line = test first; 2nd line = test second; L1 = test" in out
     assert "Knowledge base 1.0, reviewed 2026-01-15" in out
     assert out.rstrip().endswith("Test disclaimer - supports, does not replace, clinical judgement.")
 
@@ -48,8 +68,8 @@ def test_no_match_is_not_an_error_and_says_what_to_relax(run) -> None:
     result = run("options", "-n", "1", "--family", "neuromodulation")
     assert result.exit_code == 0
     assert "No option matches" in result.output
-    assert "raise --prior-trials to 2" in result.output
-    assert "drop --family neuromodulation" in result.output
+    assert "--prior-trials 1: raise it to 2" in result.output
+    assert "--family neuromodulation: drop it" in result.output
 
 
 def test_line_filter_uses_canmat_2023(run) -> None:
@@ -104,7 +124,11 @@ def test_show_resolves_ids_names_aliases_and_near_misses(run, typed: str, expect
 
 def test_near_miss_says_what_it_showed(run) -> None:
     result = run("show", "alphazin")
-    assert "closest match to 'alphazin'" in result.stderr
+    assert result.exit_code == 0
+    assert "Showing 'alpha' (Alpha augmentation) for 'alphazin'" in result.stderr
+    data = json.loads(run("show", "alphazin", "--format", "json").stdout)
+    assert data["resolved_from"] == "alphazin"
+    assert "resolved_from" not in json.loads(run("show", "alphazine", "--format", "json").stdout)  # an exact alias
 
 
 def test_unknown_name_exits_2_with_suggestions(run) -> None:
@@ -117,15 +141,27 @@ def test_unknown_name_exits_2_with_suggestions(run) -> None:
 
 def test_show_table_has_every_section_and_the_reminder(run) -> None:
     out = run("show", "beta-option", "--format", "table").output
-    for part in ("Beta therapy", "When to consider", "Recommendations", "guidelines disagree", "References", "Last reviewed 2026-01-15", "Test disclaimer"):
+    for part in ("Beta therapy", "Recommendations", "guidelines disagree", "References", "Last reviewed 2026-01-15", "Test disclaimer"):
         assert part in out, part
+    assert "When to consider" not in out  # an empty section is not shown
+
+
+def test_show_table_shows_a_sourced_section_that_has_items(mini_kb: Path) -> None:
+    path = mini_kb / "strategies" / "test.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    summary: Test option beta.\n",
+        "    summary: Test option beta.\n    when_to_consider:\n      - {text: Test when beta., source: trial2020}\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    out = runner.invoke(app, ["show", "beta-option", "--format", "table", "--kb", str(mini_kb)]).output
+    assert "When to consider" in out and "Test when beta." in out
 
 
 def test_show_markdown(run) -> None:
     out = run("show", "alpha", "--format", "markdown").output
     assert out.startswith("# Alpha augmentation")
-    assert "| CANMAT 2023 [1] | 1st line, L1 |" in out
-    assert "| response | 50% | test adults | placebo |" in out
+    assert "## Recommendations\n\n- **CANMAT 2023**: 1st line, L1 [1] *Test statement.* *Where: Table 1*" in out
+    assert "## Key figures\n\n- response: 50% [2] *Population: test adults* *Comparator: placebo*" in out
 
 
 def test_refs_table_json_bibtex_and_for(run) -> None:
@@ -156,14 +192,14 @@ def test_every_command_help_shows_examples(command: str) -> None:
 
 def test_a_pipe_gets_markdown_not_boxes(run) -> None:
     out = run("options").output  # CliRunner's stdout is not a terminal
-    assert out.startswith("# Options for treatment-resistant depression")
-    assert "| **Alpha augmentation** |" in out
+    assert out.startswith("# 2 options for treatment-resistant depression")
+    assert "| 1 | **Alpha augmentation** |" in out
     assert "─" not in out and "│" not in out
 
 
 def test_narrow_terminal_gets_one_card_per_option(run, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
-    out = run("options", "--format", "table").output
+    out = run("options", "--format", "table", "--long").output
     assert "1. Alpha augmentation" in out and "2. Beta therapy" in out
     assert "CANMAT 2023: 1st line, L1" in out and "Key figure: 50% response" in out
     assert all(len(line) <= 60 for line in out.splitlines())

@@ -8,12 +8,19 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from trdcli import kb as kbmod
 from trdcli.cli import app
 
 runner = CliRunner()
-BASE = kbmod.load(None).kb
-IDS = [r.id for r in BASE.references]
+
+
+@pytest.fixture(scope="module")
+def BASE(bundled_kb):
+    return bundled_kb
+
+
+@pytest.fixture(scope="module")
+def IDS(bundled_kb):
+    return [r.id for r in bundled_kb.references]
 
 # The tags of the RIS specification (Research Information Systems).
 RIS_TAGS = set(
@@ -29,7 +36,7 @@ def export(fmt: str, *extra: str) -> str:
     return result.stdout
 
 
-def test_bibtex_parses_with_bibtexparser() -> None:
+def test_bibtex_parses_with_bibtexparser(BASE, IDS) -> None:
     bibtexparser = pytest.importorskip("bibtexparser")
     library = bibtexparser.parse_string(export("bibtex"))
     assert not library.failed_blocks
@@ -42,7 +49,16 @@ def test_bibtex_parses_with_bibtexparser() -> None:
         assert "title" in fields and "year" in fields or ref.year is None
 
 
-def test_csl_json_is_accepted_by_a_csl_processor() -> None:
+def test_bibtex_never_writes_a_missing_value(BASE, IDS) -> None:
+    text = export("bibtex")
+    assert not re.search(r"=\s*\{(None|null|nan|)\}", text), re.findall(r".*=\s*\{(?:None|null|nan|)\}.*", text)[:5]
+    entries = text.split("\n@")[1:]
+    assert len(entries) == len(IDS)
+    for ref, entry in zip(BASE.references, entries):
+        assert ("year = {" in entry) == (ref.year is not None), ref.id
+
+
+def test_csl_json_is_accepted_by_a_csl_processor(BASE, IDS) -> None:
     citeproc = pytest.importorskip("citeproc")
     from citeproc.source.json import CiteProcJSON
 
@@ -58,7 +74,7 @@ def test_csl_json_is_accepted_by_a_csl_processor() -> None:
     assert "2024" in lam
 
 
-def test_ris_records_use_valid_tags_and_close() -> None:
+def test_ris_records_use_valid_tags_and_close(BASE, IDS) -> None:
     text = export("ris")
     records = [r for r in text.split("\n\n") if r.strip()]
     assert len(records) == len(IDS)
@@ -72,15 +88,18 @@ def test_ris_records_use_valid_tags_and_close() -> None:
             assert m.group(1) in RIS_TAGS, line
 
 
-def test_vancouver_is_numbered_with_identifiers() -> None:
+def test_vancouver_is_numbered_with_identifiers(BASE, IDS) -> None:
     lines = export("vancouver", "--for", "ect").splitlines()
     assert lines[0].startswith("1. ")
     assert any("doi:" in line for line in lines)
 
 
-def test_refs_csv_has_a_row_per_reference() -> None:
+def test_refs_csv_has_a_row_per_reference(BASE, IDS) -> None:
     import csv
     import io
 
     rows = list(csv.DictReader(io.StringIO(export("csv"))))
-    assert [r["id"] for r in rows] == IDS
+    data = [r for r in rows if not r["id"].startswith("#")]
+    assert [r["id"] for r in data] == IDS
+    # The footer rows (version, disclaimer) come last, each marked with '#'.
+    assert [r["id"][:18] for r in rows[len(data):]] == ["# Knowledge base " + BASE.meta.version[:1], "# " + BASE.meta.disclaimer[:16]]

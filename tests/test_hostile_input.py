@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from trdcli import kb as kbmod
+from trdcli import yamlpos
+from trdcli.kbfiles import bundled_path
 from trdcli.cli import app
 
 from conftest import write_kb
@@ -57,7 +58,14 @@ def test_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 
 def test_oversized_file_is_refused_with_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kbmod, "MAX_FILE_BYTES", 1024)
+    from trdcli import load
+
+    real = yamlpos.read_bytes
+
+    def small_limit(path, kind="knowledge-base file", limit=yamlpos.MAX_FILE_BYTES, too_big_hint=""):
+        return real(path, kind, 1024, too_big_hint)
+
+    monkeypatch.setattr(load, "read_bytes", small_limit)
     root = kb_with(tmp_path, "strategies/test.yaml", "options: []\n" + "# padding\n" * 200)
     assert_error(run(root, "options"), "test.yaml", "over the", "limit")
 
@@ -143,14 +151,21 @@ def test_escape_sequences_are_refused_at_load(tmp_path: Path, payload: str) -> N
     assert_error(run(root, "show", "alpha"), "test.yaml:", "control character")
 
 
-def test_only_validated_identifiers_become_links(monkeypatch) -> None:
+def test_only_validated_identifiers_become_links(monkeypatch, bundled_kb) -> None:
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     out = runner.invoke(app, ["refs", "--for", "ect", "--format", "table"]).stdout
     targets = re.findall(r"\x1b\]8;[^;]*;([^\x1b]*)\x1b\\", out)
     assert targets, "expected OSC-8 links on a forced terminal"
+    # A link trd may print: a DOI or PubMed URL built from a validated identifier, or a reference's
+    # validated `url` field, exactly; never a URL found in free text.
+    allowed = {u for r in bundled_kb.references for u in (r.doi_url, r.pmid_url, r.url) if u}
+    assert "https://evil.example/" not in allowed  # the check itself refuses any other link
     for target in targets:
-        assert target == "" or re.match(r"^https://(doi\.org/10\.|pubmed\.ncbi\.nlm\.nih\.gov/\d+/$)|^https?://", target)
+        assert target == "" or target in allowed, target
+    hostile = runner.invoke(app, ["show", "ect", "--format", "table"]).stdout
+    for target in re.findall(r"\x1b\]8;[^;]*;([^\x1b]*)\x1b\\", hostile):
+        assert target == "" or target in allowed, target
 
 
 # --------------------------------------------------------------------------- exits
@@ -192,7 +207,7 @@ def test_kb_path_that_is_a_file_or_unreadable(tmp_path: Path) -> None:
 
 def test_the_knowledge_base_is_never_modified(tmp_path: Path) -> None:
     root = tmp_path / "copy"
-    shutil.copytree(kbmod.bundled_path(), root)
+    shutil.copytree(bundled_path(), root)
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     for args in (["options", "-n", "2"], ["show", "ect"], ["refs"], ["validate", str(root)], ["compare", "ect", "vns"]):
         runner.invoke(app, [*args, "--kb", str(root)])

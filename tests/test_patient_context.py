@@ -7,13 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from trdcli import kb as kbmod
 from trdcli.cli import app
-from trdcli.vocab import CONTEXTS
+from trdcli.vocab import CONTEXT_EFFECTS, CONTEXTS
 
 runner = CliRunner()
-BASE = kbmod.load(None).kb
-REF_IDS = {r.id for r in BASE.references}
 REQUIRED_EFFECTS = [
     "weight-gain", "metabolic", "sedation", "sexual-dysfunction", "akathisia",
     "cognitive-effects", "qt-prolongation", "dissociation", "anaesthesia",
@@ -27,19 +24,21 @@ def options_json(*args: str) -> dict:
 
 
 @pytest.mark.parametrize("context", CONTEXTS)
-def test_every_context_marks_options_or_says_what_the_sources_cover(context: str) -> None:
+def test_every_context_marks_options_or_says_what_the_sources_cover(context: str, bundled_kb) -> None:
+    REF_IDS = {r.id for r in bundled_kb.references}
     data = options_json("-n", "2", "--context", context)
     flags = [f for o in data["options"] for f in o["flags"]]
     assert flags or data["context_notes"], f"nothing recorded for {context}"
     for f in flags:
-        assert f["about"] == context and f["kind"] in ("earlier", "caution", "contraindicated")
+        assert f["about"] == context and f["kind"] in CONTEXT_EFFECTS
         assert f["source"] in REF_IDS and len(f["text"]) > 20
     for note in data["context_notes"]:
         assert note["source"] in REF_IDS
 
 
 @pytest.mark.parametrize("effect", REQUIRED_EFFECTS)
-def test_every_effect_to_avoid_flags_the_options_that_record_it(effect: str) -> None:
+def test_every_effect_to_avoid_flags_the_options_that_record_it(effect: str, bundled_kb) -> None:
+    BASE = bundled_kb
     data = options_json("-n", "2", "--avoid", effect)
     expected = {o.id for o in BASE.options if any(effect in a.tags for a in o.adverse_effects) and o.min_prior_trials <= 2}
     flagged = {o["id"] for o in data["options"] if any(f["kind"] == "avoid" and f["about"] == effect for f in o["flags"])}
@@ -62,7 +61,15 @@ def test_psychotic_features_and_weight_gain_as_the_issue_asks() -> None:
     ids = [o["id"] for o in data["options"]]
     favoured = [o["id"] for o in data["options"] if any(f["kind"] == "earlier" for f in o["flags"])]
     assert "ect" in favoured and "aripiprazole" in favoured
-    assert ids[: len(favoured)] == favoured  # favoured options come first
+    # Within each rating group (the order is by rating first), favoured options come first and
+    # contraindicated ones last.
+    groups = list(dict.fromkeys(o["group"] for o in data["options"]))
+    assert [o["group"] for o in data["options"]] == sorted((o["group"] for o in data["options"]), key=groups.index)
+    for group in groups:
+        members = [o for o in data["options"] if o["group"] == group]
+        rank = [0 if any(f["kind"] == "earlier" for f in o["flags"]) else 2 if any(f["kind"] == "contraindicated" for f in o["flags"]) else 1 for o in members]
+        assert rank == sorted(rank), (group, [o["id"] for o in members])
+    assert ids.index("aripiprazole") < ids.index("itbs")  # both first line; aripiprazole favoured
     olz = next(o for o in data["options"] if o["id"] == "olanzapine")
     assert any(f["kind"] == "avoid" and f["about"] == "weight-gain" for f in olz["flags"])
 

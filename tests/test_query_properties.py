@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from trdcli import kb as kbmod
 from trdcli import query
 from trdcli.cli import app
 from trdcli.vocab import FAMILIES
 
-BASE = kbmod.load(None).kb
 runner = CliRunner()
 
 trials = st.one_of(st.none(), st.integers(min_value=0, max_value=12))
@@ -21,8 +21,17 @@ families = st.lists(st.sampled_from(FAMILIES), max_size=3, unique=True).map(tupl
 lines = st.one_of(st.none(), st.sampled_from(["first", "second", "third"]))
 
 
+_BASE: list = []
+
+
+@pytest.fixture(autouse=True)
+def _base(bundled_kb) -> None:
+    if not _BASE:
+        _BASE.append(bundled_kb)
+
+
 def ids(q: query.OptionsQuery) -> list[str]:
-    return [o.id for o in query.select(BASE, q).options]
+    return [o.id for o in query.select(_BASE[0], q).options]
 
 
 @given(n=st.integers(min_value=0, max_value=11), fams=families, line=lines)
@@ -42,8 +51,8 @@ def test_adding_a_filter_never_adds_rows(n: int | None, fams: tuple[str, ...], l
 
 @given(n=trials, fams=families, line=lines)
 def test_results_are_sorted_and_unique(n: int | None, fams: tuple[str, ...], line: str | None) -> None:
-    result = query.select(BASE, query.OptionsQuery(n, fams, line))
-    keys = [o.rank_key() for o in result.options]
+    result = query.select(_BASE[0], query.OptionsQuery(n, fams, line))
+    keys = [query.rank_key(o) for o in result.options]
     assert keys == sorted(keys)
     assert len({o.id for o in result.options}) == len(result.options)
     if not result.options:
@@ -58,5 +67,5 @@ def test_json_and_table_list_the_same_options(n: int | None, fams: tuple[str, ..
         args += ["--family", f]
     data = json.loads(runner.invoke(app, [*args, "--format", "json"]).output)
     table = runner.invoke(app, [*args, "--format", "markdown"]).output
-    rows = [line.split("|")[1].strip().strip("*").replace("\\", "") for line in table.splitlines() if line.startswith("| **")]
+    rows = [line.split("|")[2].strip().strip("*").replace("\\", "") for line in table.splitlines() if line.startswith("| ") and "| **" in line]
     assert rows == [o["name"] for o in data["options"]]

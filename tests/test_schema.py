@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from trdcli.cli import app
-from trdcli.kb import bundled_path
+from trdcli.kbfiles import bundled_path
 
 runner = CliRunner()
 KINDS = ["kb", "evidence", "references", "options"]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from trdcli import staging
 from trdcli.cli import app
-from trdcli.models import History
+from trdcli.history import History
 
 runner = CliRunner()
 
