@@ -18,7 +18,7 @@ from .errors import Issue, KnowledgeBaseError, Location
 from .yamlpos import Document, display_path, read_bytes, read_yaml
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Loaded:
     """The validated knowledge base and where each part came from."""
 

@@ -64,7 +64,7 @@ class Flag:
     source: str  # a reference id ("" for a flag from the patient's own history)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OptionsResult:
     query: OptionsQuery
     options: list[Option]

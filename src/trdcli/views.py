@@ -102,7 +102,7 @@ def section_title(name: str) -> str:
 # --------------------------------------------------------------------------- the document
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Item:
     """One cited line: its text, the reference numbers and ids it cites, and finer detail."""
 
@@ -114,14 +114,14 @@ class Item:
     style: str = ""  # a semantic style: "first", "second", ..., "against", "note", "flag:caution", ...
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Section:
     key: str  # the field or part this section shows (CSV writes it)
     title: str
     items: list[Item] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OptionRow:
     """One option in the list of `trd options` (or a column of `trd compare`)."""
 
@@ -140,7 +140,7 @@ class OptionRow:
     flags: list[Item]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Document:
     title: str
     notes: list[Item] = field(default_factory=list)  # what changes how to read the rest: first

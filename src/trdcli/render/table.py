@@ -1,22 +1,23 @@
-"""For a terminal: the documents of `views` laid out with Rich. Knowledge-base text enters as `Text`, never markup."""
+"""For a terminal: the documents of `views` laid out as styled, wrapped text.
+
+The one-screen answers (options, show, compare, refs, search, stage) are written with `ansi.Out`
+(styles, word wrapping with hanging indents, links), which costs a fraction of Rich's console; the
+full options table (`--long`) is a Rich table. Knowledge-base text is always shown as text, never
+interpreted as markup.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from rich import box
-from rich.console import Console
-from rich.style import Style
-from rich.table import Table
-from rich.text import Text
-
 from .. import views
 from ..domain import KnowledgeBase, Option, Reference
 from ..env import Env
 from ..query import Hit, OptionsResult
 from ..views import Document, Item, OptionRow, fmt_numbers
-from .common import clean, longest_word
+from .ansi import Out
+from .common import clean, longest_word, search_snippet
 
 STYLES = {
     "first": "bold green",
@@ -48,42 +49,33 @@ FAMILY_SHORT = {
 }
 
 
-def make_console(env: Env, stderr: bool = False) -> Console:
-    return Console(
-        file=env.stderr if stderr else env.stdout,
-        width=env.width,
-        force_terminal=env.force_terminal or None,
-        no_color=not env.colour,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        soft_wrap=False,
-    )
-
-
-def T(text: object, style: str | Style = "") -> Text:
-    """Knowledge-base text as a Text whose style covers only itself."""
-    out = Text()
-    out.append(clean(text), style=style or None)
-    return out
-
-
-def cited(item: Item) -> Text:
-    out = Text()
+def _item_parts(item: Item) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
     if item.label:
-        out.append(clean(item.label), style="bold")
-        out.append(": " if item.text else "")
-    out.append(clean(item.text), style=STYLES.get(item.style, ""))
+        parts.append((item.label + (": " if item.text else ""), "bold"))
+    parts.append((item.text, STYLES.get(item.style, "")))
     if item.refs:
-        out.append(f" [{fmt_numbers(item.refs)}]", style="dim")
-    return out
+        parts.append((f" [{fmt_numbers(item.refs)}]", "dim"))
+    return parts
 
 
-def ref_text(n: int, ref: Reference) -> Text:
-    """A reference with its identifiers whole, each a terminal link (never split: see `_print_ref`)."""
-    out = T(f"[{n}] ", "bold")
-    out.append(clean(views.citation_text(ref)))
-    return out
+def _heading(out: Out, text: str) -> None:
+    out.line(out.style(text, "bold underline"))
+
+
+def _notes(out: Out, doc: Document) -> None:
+    for note in doc.notes:
+        lead = [("! ", "yellow")] if note.style == "note" else []
+        out.pairs(lead + _item_parts(note), hang="  ")
+
+
+def _sections(out: Out, doc: Document) -> None:
+    for section in doc.sections:
+        _heading(out, section.title)
+        for item in section.items:
+            out.pairs([("• ", "")] + _item_parts(item), hang="  ")
+            for detail in item.details:
+                out.wrapped(detail, "dim", indent="    ", hang="      ")
 
 
 def _identifiers(ref: Reference) -> list[tuple[str, str]]:
@@ -97,66 +89,51 @@ def _identifiers(ref: Reference) -> list[tuple[str, str]]:
     return ids
 
 
-def _print_ref(console: Console, n: int, ref: Reference) -> None:
-    """The citation, then each identifier on the same line if it fits whole, else on its own line."""
-    body = ref_text(n, ref)
-    for label, url in _identifiers(ref):
-        piece = Text(" ")
-        piece.append(label, style=Style(link=url) if url else "")
-        lines = body.wrap(console, console.width)
-        last = lines[-1] if lines else Text()
-        if last.cell_len + piece.cell_len <= console.width:
-            body.append_text(piece)
+def _reference(out: Out, n: int, ref: Reference) -> None:
+    """The citation wrapped under its number, then each identifier whole, as a link."""
+    out.pairs([(f"[{n}] ", "bold"), (views.citation_text(ref), "")], hang="    ")
+    ids = _identifiers(ref)
+    if ids:
+        last = out.lines[-1]
+        shown = "  ".join(label for label, _u in ids)
+        visible = len(_strip(last))
+        if visible + 1 + len(shown) <= out.width:
+            out.lines[-1] = last + " " + "  ".join(out.link(label, url, "cyan") for label, url in ids)
         else:
-            console.print(body, overflow="fold")
-            body = Text("    ")
-            body.append(label, style=Style(link=url) if url else "")
-    console.print(body, overflow="ignore", crop=False, no_wrap=len(body.plain) > console.width)
+            for label, url in ids:
+                out.line("    " + out.link(label, url, "cyan"))
 
 
-def _footer(console: Console, doc: Document) -> None:
-    console.print(Text(doc.footer, style="dim"))
-    console.print(T(doc.disclaimer, "bold yellow"))
+def _strip(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;;[^\x1b]*\x1b\\", "", text)
 
 
-def _notes(console: Console, doc: Document) -> None:
-    for note in doc.notes:
-        text = cited(note)
-        if note.style == "note":
-            text = Text("! ") + text
-        console.print(text)
-
-
-def _sections(console: Console, doc: Document) -> None:
-    for section in doc.sections:
-        console.print(Text(section.title, style="bold underline"))
-        for item in section.items:
-            line = Text("• ") + cited(item)
-            console.print(line)
-            for detail in item.details:
-                console.print(T("    " + detail, "dim"))
-
-
-def _references(console: Console, refs: Sequence[tuple[int, Reference]], title: str = "References") -> None:
+def _references(out: Out, refs: Sequence[tuple[int, Reference]], title: str = "References") -> None:
     if refs:
-        console.print(Text(title, style="bold underline"))
+        _heading(out, title)
         for n, ref in refs:
-            _print_ref(console, n, ref)
+            _reference(out, n, ref)
 
 
-def _legend(console: Console, doc: Document) -> None:
+def _legend(out: Out, doc: Document) -> None:
     if doc.legend:
-        console.print(Text("Legend", style="bold underline"))
+        _heading(out, "Legend")
         for line in doc.legend:
-            console.print(T(line, "dim"))
+            out.wrapped(line, "dim")
+
+
+def _footer(out: Out, doc: Document) -> None:
+    out.wrapped(doc.footer, "dim")
+    out.wrapped(doc.disclaimer, "bold yellow")
 
 
 # --------------------------------------------------------------------------- options
 
 
 def _canmat_short(row: OptionRow) -> str:
-    opt = row.option
-    c = opt.canmat
+    c = row.option.canmat
     if c is None:
         return "not rated"
     level = f"L{c.level}" if c.level is not None else "L?"
@@ -179,14 +156,16 @@ def _short_name(opt: Option) -> str:
     return name.split(" (")[0] if " (" in name and not name.startswith("(") else name
 
 
-def options_compact(doc: Document, env: Env, console: Console) -> None:
+def options_compact(doc: Document, env: Env) -> None:
     """One line per option under its group's heading, compact references, a one-line legend."""
-    width = env.width
-    console.print(T(doc.title, "bold"))
-    _notes(console, doc)
+    out = Out(env)
+    width = out.width
+    out.line(out.style(doc.title, "bold"))
+    _notes(out, doc)
     if doc.empty:
-        console.print(T(doc.empty))
-        _footer(console, doc)
+        out.wrapped(doc.empty)
+        _footer(out, doc)
+        out.write()
         return
     rank_w = len(str(len(doc.rows))) + 1
     canmat_w = max(len(_canmat_short(r)) for r in doc.rows)
@@ -200,201 +179,217 @@ def options_compact(doc: Document, env: Env, console: Console) -> None:
         other_w = 0
         name_w = max(8, width - (rank_w + fam_w + canmat_w + refs_w + 4))
     for _group, title, rows in doc.groups:
-        console.print(Text(title, style="bold underline"))
+        _heading(out, title)
         for row in rows:
             flags = "".join(" " + f.text.split(" ", 1)[0] for f in row.flags)
-            name = _fit(_short_name(row.option) + flags, name_w) if len(row.option.name) + len(flags) > name_w else row.option.name + flags
-            line = Text(f"{row.rank:>{rank_w}} ")
-            line.append(f"{name:<{name_w}}", style="bold")
-            line.append(f" {FAMILY_SHORT[row.option.family]:<{fam_w}}", style="dim")
-            line.append(f" {_canmat_short(row):<{canmat_w}}", style=STYLES.get(row.group, ""))
+            full = row.option.name + flags
+            name = full if len(full) <= name_w else _fit(_short_name(row.option) + flags, name_w)
+            parts = [
+                f"{row.rank:>{rank_w}} ",
+                out.style(f"{name:<{name_w}}", "bold"),
+                out.style(f" {FAMILY_SHORT[row.option.family]:<{fam_w}}", "dim"),
+                out.style(f" {_canmat_short(row):<{canmat_w}}", STYLES.get(row.group, "")),
+            ]
             if other_w:
-                line.append(f" {row.others_short:<{other_w}}", style="bold red" if row.disagree else "")
-            line.append(f" {refs[id(row)]}", style="dim")
-            console.print(line, no_wrap=True, overflow="crop")
+                parts.append(out.style(f" {row.others_short:<{other_w}}", "bold red" if row.disagree else ""))
+            parts.append(out.style(f" {refs[id(row)]}", "dim"))
+            out.line("".join(parts).rstrip())
     for section in doc.sections:  # why options are flagged: one line each
-        console.print(Text(section.title, style="bold underline"))
+        _heading(out, section.title)
         for item in section.items:
-            console.print(_one_line(cited(item), width))
-    # References: several per line, author and year only; the full list is one command away.
-    line = Text("References (first author; in full: trd refs): ", style="bold")
+            out.line(out.style(_fit(item.label + (": " + item.text if item.text else ""), width), STYLES.get(item.style, "")))
+    # References: several per line, first author only; the full list is one command away.
+    pieces = []
     for n, ref in doc.references:
         who = (ref.authors[0].split()[0] if ref.authors else (ref.publisher or ref.journal or ref.id).split()[0]).rstrip(",")
-        piece = f"{n} {who}"
-        sep = "" if line.plain.endswith(": ") or not line.cell_len else "  "
-        if line.cell_len and line.cell_len + len(sep) + len(piece) > width:
-            console.print(line)
-            line, sep = Text(), ""
-        line.append(sep + clean(piece))
-    if line.cell_len:
-        console.print(line)
+        pieces.append(f"{n} {clean(who)}")
+    out.pairs([("References (first author; in full: trd refs): ", "bold"), ("  ".join(pieces), "")])
     legend = "L?: no level stated; + for, - against, ≠ disagrees"
     kinds = sorted({f.style.removeprefix("flag:") for r in doc.rows for f in r.flags})
     if kinds:
         legend += "; " + ", ".join(f"{views.FLAG_SYMBOLS[k]} {k}" for k in kinds)
     tail = doc.footer.split(",")[0].replace("Knowledge base", "KB")
     if len(legend) + 3 + len(tail) <= width:
-        console.print(T(f"{legend} · {tail}", "dim"))
+        out.line(out.style(f"{legend} · {tail}", "dim"))
     else:
-        console.print(T(legend + ".", "dim"))
-        console.print(T(_fit(doc.footer + " · trd show NAME, --long", width), "dim"))
-    console.print(T(doc.disclaimer, "bold yellow"))
+        out.wrapped(legend + ".", "dim")
+        out.line(out.style(_fit(doc.footer, width), "dim"))
+    out.wrapped(doc.disclaimer, "bold yellow")
+    out.write()
 
 
-def _one_line(text: Text, width: int) -> Text:
-    if text.cell_len <= width:
-        return text
-    plain = _fit(text.plain, width)
-    out = text[: len(plain) - 1]
-    out.append("…")
-    return out
-
-
-def options_long(doc: Document, env: Env, console: Console) -> None:
-    console.print(T(doc.title, "bold"))
-    _notes(console, doc)
+def options_long(doc: Document, env: Env) -> None:
+    """The full table (`--long`): a Rich table, or cards with a hanging indent when narrow."""
+    out = Out(env)
+    out.line(out.style(doc.title, "bold"))
+    _notes(out, doc)
     if doc.empty:
-        console.print(T(doc.empty))
-        _footer(console, doc)
+        out.wrapped(doc.empty)
+        _footer(out, doc)
+        out.write()
         return
     if env.width < CARD_WIDTH:
         for _g, title, rows in doc.groups:
-            console.print(Text(title, style="bold underline"))
+            _heading(out, title)
             for row in rows:
-                head = T(f"{row.rank}. ", "bold")
-                head.append(clean(row.option.name), style="bold")
-                head.append(f"  {row.option.family}", style="dim")
-                console.print(head)
+                out.line(out.style(f"{row.rank}. {row.option.name}", "bold") + out.style(f"  {row.option.family}", "dim"))
                 for label, value in (
                     ("CANMAT 2023", row.canmat),
                     ("Other", "; ".join(row.others)),
                     ("Key figure", row.figure),
-                    ("Flags", " ".join(cited(f).plain for f in row.flags)),
+                    ("Flags", " ".join(f.text + (f" [{fmt_numbers(f.refs)}]" if f.refs else "") for f in row.flags)),
                     ("Refs", fmt_numbers(row.refs)),
                 ):
                     if value:
-                        _hanging(console, f"   {label}: ", value)
+                        out.pairs([(f"   {label}: ", "dim"), (value, "")], hang=" " * (len(label) + 5))
+        out.write()
     else:
-        table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False, header_style="bold")
-        names = [r.option.name for r in doc.rows]
-        table.add_column("Option", overflow="fold", ratio=4, min_width=longest_word(names + ["neuromodulation"]))
-        table.add_column("CANMAT 2023", overflow="fold", ratio=3, min_width=longest_word([r.canmat for r in doc.rows]))
-        table.add_column("Other guidelines", overflow="fold", ratio=4, min_width=longest_word([o for r in doc.rows for o in r.others]))
-        table.add_column("Key figure", overflow="fold", ratio=5, min_width=longest_word([r.figure for r in doc.rows], cap=14))
-        table.add_column("Refs", overflow="fold", ratio=1, min_width=5)
-        for _g, title, rows in doc.groups:
-            table.add_row(Text(title, style="bold underline"), "", "", "", "")
-            for row in rows:
-                name = T(row.option.name, "bold")
-                name.append("\n" + row.option.family, style="dim")
-                for f in row.flags:
-                    name.append("\n")
-                    name.append_text(cited(f))
-                other = T("\n".join(row.others), "bold red" if row.disagree else "")
-                table.add_row(name, T(row.canmat, STYLES.get(row.group, "")), other, T(row.figure), Text(fmt_numbers(row.refs)))
-        console.print(table)
-    _sections(console, doc)
-    _references(console, doc.references)
-    _legend(console, doc)
-    _footer(console, doc)
+        out.write()
+        _rich_table(doc, env)
+    _sections(out, doc)
+    _references(out, doc.references)
+    _legend(out, doc)
+    _footer(out, doc)
+    out.write()
 
 
-def _hanging(console: Console, lead: str, value: str) -> None:
-    """`lead` then `value`, wrapped under itself (a hanging indent)."""
-    t = Table.grid(padding=0)
-    t.add_column(no_wrap=True)
-    t.add_column(overflow="fold")
-    t.add_row(Text(lead, style="dim"), T(value))
-    console.print(t)
+def _rich_table(doc: Document, env: Env) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(
+        file=env.stdout,
+        width=env.width,
+        force_terminal=env.force_terminal or None,
+        no_color=not env.colour,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+    def T(text: object, style: str = "") -> Text:
+        out = Text()
+        out.append(clean(text), style=style or None)
+        return out
+
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False, header_style="bold")
+    names = [r.option.name for r in doc.rows]
+    table.add_column("Option", overflow="fold", ratio=4, min_width=longest_word(names + ["neuromodulation"]))
+    table.add_column("CANMAT 2023", overflow="fold", ratio=3, min_width=longest_word([r.canmat for r in doc.rows]))
+    table.add_column("Other guidelines", overflow="fold", ratio=4, min_width=longest_word([o for r in doc.rows for o in r.others]))
+    table.add_column("Key figure", overflow="fold", ratio=5, min_width=longest_word([r.figure for r in doc.rows], cap=14))
+    table.add_column("Refs", overflow="fold", ratio=1, min_width=5)
+    for _g, title, rows in doc.groups:
+        table.add_row(T(title, "bold underline"), "", "", "", "")
+        for row in rows:
+            name = T(row.option.name, "bold")
+            name.append("\n" + row.option.family, style="dim")
+            for f in row.flags:
+                name.append("\n" + clean(f.text) + (f" [{fmt_numbers(f.refs)}]" if f.refs else ""), style=STYLES.get(f.style, ""))
+            other = T("\n".join(row.others), "bold red" if row.disagree else "")
+            table.add_row(name, T(row.canmat, STYLES.get(row.group, "")), other, T(row.figure), Text(fmt_numbers(row.refs)))
+    console.print(table)
 
 
 def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
     doc = views.options_view(result, kb, env.program_version)
-    console = make_console(env)
-    if getattr(env, "long", False):
-        options_long(doc, env, console)
+    if env.long:
+        options_long(doc, env)
     else:
-        options_compact(doc, env, console)
+        options_compact(doc, env)
+
+
+# --------------------------------------------------------------------------- the other views
 
 
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
-    doc = views.show_view(opt, kb, env.program_version, getattr(env, "note", ""))
-    console = make_console(env)
-    head = T(doc.title, "bold")
-    console.print(head)
-    _notes(console, doc)
-    _sections(console, doc)
-    _references(console, doc.references)
-    _legend(console, doc)
-    _footer(console, doc)
+    doc = views.show_view(opt, kb, env.program_version, env.note)
+    out = Out(env)
+    out.line(out.style(doc.title, "bold"))
+    _notes(out, doc)
+    _sections(out, doc)
+    _references(out, doc.references)
+    _legend(out, doc)
+    _footer(out, doc)
+    out.write()
 
 
 def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
+    """Side by side when each option gets a readable column, else one card per option."""
     doc = views.compare_view(opts, kb, env.program_version)
-    console = make_console(env)
-    console.print(T(doc.title, "bold"))
-    per_col = (env.width - 18) // max(len(opts), 1)
-    if env.width < CARD_WIDTH or per_col < 16:
+    out = Out(env)
+    out.line(out.style(doc.title, "bold"))
+    label_w = min(18, max(len(a) for a, _c in doc.table))
+    col_w = (out.width - label_w - 2) // max(len(opts), 1) - 2
+    if out.width < CARD_WIDTH or col_w < 24:
         for i, name in enumerate(doc.columns):
-            console.print(T(name, "bold underline"))
+            _heading(out, name)
             for attr, cells in doc.table:
-                _hanging(console, f"  {attr}: ", cells[i])
+                lines = cells[i].split("\n")
+                out.pairs([(f"  {attr}: ", "dim"), (lines[0], "")], hang="      ")
+                for extra in lines[1:]:
+                    out.wrapped(extra, indent="      ", hang="        ")
     else:
-        t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", show_lines=True)
-        t.add_column("", style="bold", overflow="fold", ratio=2, min_width=longest_word([a for a, _c in doc.table], cap=14))
-        for i, name in enumerate(doc.columns):
-            words = [name] + [cells[i] for _a, cells in doc.table]
-            t.add_column(clean(name), overflow="fold", ratio=5, min_width=longest_word(words, cap=per_col))
+        from .ansi import wrap
+
+        header = " " * label_w + "  " + "  ".join(f"{_fit(n, col_w):<{col_w}}" for n in doc.columns)
+        out.line(out.style(header.rstrip(), "bold"))
         for attr, cells in doc.table:
-            t.add_row(Text(attr), *[T(c) for c in cells])
-        console.print(t)
-    _references(console, doc.references)
-    _legend(console, doc)
-    _footer(console, doc)
+            label_lines = wrap(attr, label_w)
+            columns = [sum((wrap(part, col_w, "", "  ") for part in c.split("\n")), []) for c in cells]
+            height = max([len(label_lines), *map(len, columns)])
+            for k in range(height):
+                label = label_lines[k] if k < len(label_lines) else ""
+                row = "  ".join(f"{(col[k] if k < len(col) else ''):<{col_w}}" for col in columns)
+                out.line(out.style(f"{label:<{label_w}}", "bold") + "  " + clean(row).rstrip())
+            out.line("")
+    _references(out, doc.references)
+    _legend(out, doc)
+    _footer(out, doc)
+    out.write()
 
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     doc = views.refs_view(references, kb, env.program_version)
-    console = make_console(env)
-    console.print(T(doc.title, "bold"))
+    out = Out(env)
+    out.line(out.style(doc.title, "bold"))
     cited_by = kb.cited_by()
     for n, ref in doc.references:
-        _print_ref(console, n, ref)
+        _reference(out, n, ref)
         if not _identifiers(ref):
-            console.print(T("    identifiers not confirmed", "dim"))
-        console.print(T(f"    {ref.id} · {ref.type} · cited by: {', '.join(cited_by.get(ref.id, [])) or '-'}", "dim"))
-    _footer(console, doc)
+            out.line(out.style("    identifiers not confirmed (see its provenance: trd refs --format json)", "dim"))
+        out.wrapped(f"{ref.id} · {ref.type} · cited by: {', '.join(cited_by.get(ref.id, [])) or '-'}", "dim", "    ", "      ")
+    _footer(out, doc)
+    out.write()
 
 
 def search(hits: list[Hit], kb: KnowledgeBase, env: Env) -> None:
-    doc = views.search_view(hits, getattr(env, "search_text", ""), kb, env.program_version, getattr(env, "near", ()))
-    console = make_console(env)
+    doc = views.search_view(hits, env.search_text, kb, env.program_version, env.near)
+    out = Out(env)
+    out.line(out.style(doc.title, "bold"))
     if doc.empty:
-        console.print(T(doc.empty))
-        _footer(console, doc)
+        out.wrapped(doc.empty)
+        _footer(out, doc)
+        out.write()
         return
-    needle = getattr(env, "search_text", "")
-    from .common import search_snippet
-
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", title=doc.sections[0].title)
-    t.add_column("Where", overflow="fold", ratio=2, min_width=longest_word([i.label for i in doc.sections[0].items], cap=20))
-    t.add_column("Field", overflow="fold", ratio=2, min_width=10, style="dim")
-    t.add_column("Text", overflow="fold", ratio=6)
+    _heading(out, doc.sections[0].title)
     for item in doc.sections[0].items:
-        before, match, after = search_snippet(item.text, needle)
-        text = T(before)
-        text.append(clean(match), style="bold reverse")
-        text.append(clean(after))
-        t.add_row(T(item.label), T(item.details[0]), text)
-    console.print(t)
-    _footer(console, doc)
+        before, match, after = search_snippet(item.text, env.search_text)
+        out.line(out.style(item.label, "bold") + out.style(f"  {item.details[0]}", "dim"))
+        out.pairs([(before, ""), (match, "bold reverse"), (after, "")], indent="    ", hang="    ")
+    _footer(out, doc)
+    out.write()
 
 
 def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
     doc = views.stage_view(result, kb, env.program_version)
-    console = make_console(env)
-    console.print(T(doc.title, "bold"))
-    _notes(console, doc)
-    _sections(console, doc)
-    _references(console, doc.references)
-    _footer(console, doc)
+    out = Out(env)
+    out.line(out.style(doc.title, "bold"))
+    _notes(out, doc)
+    _sections(out, doc)
+    _references(out, doc.references)
+    _footer(out, doc)
+    out.write()
