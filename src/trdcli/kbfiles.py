@@ -24,7 +24,7 @@ STRATEGIES_DIR = "strategies"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-@record(frozen=True, eq=False)
+@record(frozen=True, eq=False, repr=False)
 class FileKind:
     """One kind of knowledge-base file: its name (or folder), the key it starts with, its class name."""
 
@@ -44,7 +44,7 @@ KINDS: dict[str, FileKind] = {
 }
 
 
-@record(frozen=True, eq=False)
+@record(frozen=True, eq=False, repr=False)
 class KbFile:
     kind: str
     path: Path

@@ -32,7 +32,7 @@ TRD_THRESHOLD = 2
 GROUPS = ("first", "second", "third", "mdd-general", "not-rated", "investigational", "against")
 
 
-@record(frozen=True, eq=False)
+@record(frozen=True, eq=False, repr=False)
 class OptionsQuery:
     """What `trd options` asks."""
 
@@ -54,7 +54,7 @@ class OptionsQuery:
         }
 
 
-@record(frozen=True, eq=False)
+@record(frozen=True, eq=False, repr=False)
 class Flag:
     """Why an option is marked for this patient: a context rule, an effect to avoid, a past trial."""
 
@@ -192,7 +192,7 @@ def select(kb: KnowledgeBase, q: OptionsQuery, tried: dict[str, list[Flag]] | No
 # --------------------------------------------------------------------------- names
 
 
-@record(frozen=True, eq=False)
+@record(frozen=True, eq=False, repr=False)
 class Resolution:
     option: Option
     exact: bool
@@ -290,7 +290,7 @@ def shown(text: str, limit: int = 60) -> str:
 # --------------------------------------------------------------------------- search
 
 
-@record(frozen=True, eq=False)
+@record(frozen=True, eq=False, repr=False)
 class Hit:
     kind: str  # "option" or "reference"
     id: str

@@ -60,7 +60,7 @@ def _item_parts(item: Item) -> list[tuple[str, str]]:
 
 
 def _heading(out: Out, text: str) -> None:
-    out.line(out.style(text, "bold underline"))
+    out.wrapped(text, "bold underline")
 
 
 def _notes(out: Out, doc: Document) -> None:
@@ -160,7 +160,7 @@ def options_compact(doc: Document, env: Env) -> None:
     """One line per option under its group's heading, compact references, a one-line legend."""
     out = Out(env)
     width = out.width
-    out.line(out.style(doc.title, "bold"))
+    out.wrapped(doc.title, "bold")
     _notes(out, doc)
     if doc.empty:
         out.wrapped(doc.empty)
@@ -221,18 +221,18 @@ def options_compact(doc: Document, env: Env) -> None:
 def options_long(doc: Document, env: Env) -> None:
     """The full table (`--long`): a Rich table, or cards with a hanging indent when narrow."""
     out = Out(env)
-    out.line(out.style(doc.title, "bold"))
+    out.wrapped(doc.title, "bold")
     _notes(out, doc)
     if doc.empty:
         out.wrapped(doc.empty)
         _footer(out, doc)
         out.write()
         return
-    if env.width < CARD_WIDTH:
+    if env.width < max(CARD_WIDTH, _table_min_width(doc)):
         for _g, title, rows in doc.groups:
             _heading(out, title)
             for row in rows:
-                out.line(out.style(f"{row.rank}. {row.option.name}", "bold") + out.style(f"  {row.option.family}", "dim"))
+                out.pairs([(f"{row.rank}. {row.option.name}", "bold"), (f"  {row.option.family}", "dim")], hang="   ")
                 for label, value in (
                     ("CANMAT 2023", row.canmat),
                     ("Other", "; ".join(row.others)),
@@ -251,6 +251,21 @@ def options_long(doc: Document, env: Env) -> None:
     _legend(out, doc)
     _footer(out, doc)
     out.write()
+
+
+def _min_widths(doc: Document) -> list[int]:
+    """The narrowest each column of the long table may be without cutting a word."""
+    return [
+        longest_word([r.option.name for r in doc.rows] + ["neuromodulation"]),
+        longest_word([r.canmat for r in doc.rows]),
+        longest_word([o for r in doc.rows for o in r.others]),
+        longest_word([r.figure for r in doc.rows]),
+        5,
+    ]
+
+
+def _table_min_width(doc: Document) -> int:
+    return sum(_min_widths(doc)) + 2 * 4
 
 
 def _rich_table(doc: Document, env: Env) -> None:
@@ -276,12 +291,9 @@ def _rich_table(doc: Document, env: Env) -> None:
         return out
 
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False, header_style="bold")
-    names = [r.option.name for r in doc.rows]
-    table.add_column("Option", overflow="fold", ratio=4, min_width=longest_word(names + ["neuromodulation"]))
-    table.add_column("CANMAT 2023", overflow="fold", ratio=3, min_width=longest_word([r.canmat for r in doc.rows]))
-    table.add_column("Other guidelines", overflow="fold", ratio=4, min_width=longest_word([o for r in doc.rows for o in r.others]))
-    table.add_column("Key figure", overflow="fold", ratio=5, min_width=longest_word([r.figure for r in doc.rows], cap=14))
-    table.add_column("Refs", overflow="fold", ratio=1, min_width=5)
+    widths = _min_widths(doc)
+    for title, ratio, width in zip(("Option", "CANMAT 2023", "Other guidelines", "Key figure", "Refs"), (4, 3, 4, 5, 1), widths):
+        table.add_column(title, overflow="fold", ratio=ratio, min_width=width)
     for _g, title, rows in doc.groups:
         table.add_row(T(title, "bold underline"), "", "", "", "")
         for row in rows:
@@ -308,7 +320,7 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
 def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
     doc = views.show_view(opt, kb, env.program_version, env.note)
     out = Out(env)
-    out.line(out.style(doc.title, "bold"))
+    out.wrapped(doc.title, "bold")
     _notes(out, doc)
     _sections(out, doc)
     _references(out, doc.references)
@@ -321,7 +333,7 @@ def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
     """Side by side when each option gets a readable column, else one card per option."""
     doc = views.compare_view(opts, kb, env.program_version)
     out = Out(env)
-    out.line(out.style(doc.title, "bold"))
+    out.wrapped(doc.title, "bold")
     label_w = min(18, max(len(a) for a, _c in doc.table))
     col_w = (out.width - label_w - 2) // max(len(opts), 1) - 2
     if out.width < CARD_WIDTH or col_w < 24:
@@ -355,7 +367,7 @@ def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     doc = views.refs_view(references, kb, env.program_version)
     out = Out(env)
-    out.line(out.style(doc.title, "bold"))
+    out.wrapped(doc.title, "bold")
     cited_by = kb.cited_by()
     for n, ref in doc.references:
         _reference(out, n, ref)
@@ -369,7 +381,7 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
 def search(hits: list[Hit], kb: KnowledgeBase, env: Env) -> None:
     doc = views.search_view(hits, env.search_text, kb, env.program_version, env.near)
     out = Out(env)
-    out.line(out.style(doc.title, "bold"))
+    out.wrapped(doc.title, "bold")
     if doc.empty:
         out.wrapped(doc.empty)
         _footer(out, doc)
@@ -387,7 +399,7 @@ def search(hits: list[Hit], kb: KnowledgeBase, env: Env) -> None:
 def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
     doc = views.stage_view(result, kb, env.program_version)
     out = Out(env)
-    out.line(out.style(doc.title, "bold"))
+    out.wrapped(doc.title, "bold")
     _notes(out, doc)
     _sections(out, doc)
     _references(out, doc.references)
