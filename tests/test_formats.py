@@ -110,7 +110,6 @@ def test_at_80_columns_the_long_table_folds_and_loses_nothing(monkeypatch: pytes
             assert word[:6] in flat, opt["name"]
 
 
-@pytest.mark.xfail(reason="src bug: reference lists are printed unwrapped (a 465-character line at 100 columns)", strict=True)
 @pytest.mark.parametrize("args", [["options", "-n", "2", "--long"], ["show", "ect"], ["compare", "aripiprazole", "lithium"], ["refs", "--for", "ect"]], ids=" ".join)
 def test_reference_lists_fold_within_the_width_and_keep_identifiers_whole(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
     monkeypatch.setenv("COLUMNS", "100")

@@ -151,21 +151,45 @@ def test_escape_sequences_are_refused_at_load(tmp_path: Path, payload: str) -> N
     assert_error(run(root, "show", "alpha"), "test.yaml:", "control character")
 
 
-def test_only_validated_identifiers_become_links(monkeypatch, bundled_kb) -> None:
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    out = runner.invoke(app, ["refs", "--for", "ect", "--format", "table"]).stdout
-    targets = re.findall(r"\x1b\]8;[^;]*;([^\x1b]*)\x1b\\", out)
-    assert targets, "expected OSC-8 links on a forced terminal"
+def _on_a_terminal(*args: str) -> str:
+    """What trd prints with its stdout on a pseudo-terminal (links are written only to a terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "_TYPER_FORCE_DISABLE_TERMINAL")}
+    env.update({"COLUMNS": "100", "LINES": "10000", "TRD_PAGER": "cat", "TERM": "xterm-256color"})
+    proc = subprocess.Popen([sys.executable, "-m", "trdcli", *args, "--no-pager"], stdout=slave, stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_only_validated_identifiers_become_links(bundled_kb, tmp_path: Path) -> None:
     # A link trd may print: a DOI or PubMed URL built from a validated identifier, or a reference's
     # validated `url` field, exactly; never a URL found in free text.
     allowed = {u for r in bundled_kb.references for u in (r.doi_url, r.pmid_url, r.url) if u}
-    assert "https://evil.example/" not in allowed  # the check itself refuses any other link
+    assert "https://evil.example" not in allowed  # the check itself refuses any other link
+    link = re.compile(r"\x1b\]8;[^;]*;([^\x1b]*)\x1b\\")
+    targets = link.findall(_on_a_terminal("refs", "--for", "ect", "--format", "table"))
+    assert targets, "expected OSC-8 links on a terminal"
     for target in targets:
         assert target == "" or target in allowed, target
-    hostile = runner.invoke(app, ["show", "ect", "--format", "table"]).stdout
-    for target in re.findall(r"\x1b\]8;[^;]*;([^\x1b]*)\x1b\\", hostile):
-        assert target == "" or target in allowed, target
+    hostile = _on_a_terminal("show", "alpha", "--format", "table", "--kb", str(hostile_kb(tmp_path)))
+    assert "evil.example" in hostile
+    assert not [t for t in link.findall(hostile) if "evil" in t]
 
 
 # --------------------------------------------------------------------------- exits
