@@ -49,7 +49,7 @@ def test_options_long_table_rows_citations_legend_and_disclaimer(run) -> None:
     assert out.index("Alpha augmentation") < out.index("Beta therapy")  # first line sorts before second
     assert "1st line, L1" in out and "2nd line, level n/s" in out
     assert "NICE: do not offer ≠" in out  # guidelines disagree: marked
-    assert "[1] Doe J, Roe R. A test guideline. Test J. 2023;1:1-10. doi:10.1000/test.1 PMID 123" in out
+    assert "[1] Doe J, Roe R. A test guideline. Test J. 2023;1:1-10. doi:10.1000/test.1 PMID 123" in " ".join(out.split())
     assert "CANMAT 2023 (clinical practice guideline): 1st line = test first; 2nd line = test second; L1 = test" in out
     assert "Knowledge base 1.0, reviewed 2026-01-15" in out
     assert out.rstrip().endswith("Test disclaimer - supports, does not replace, clinical judgement.")

@@ -11,7 +11,7 @@ from trdcli.cli import app
 from trdcli.kbfiles import bundled_path
 
 runner = CliRunner()
-KINDS = ["kb", "evidence", "references", "options"]
+KINDS = ["kb", "evidence", "references", "options", "history", "drugs", "scales"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -24,7 +24,8 @@ def test_committed_schema_matches_the_models(kind: str) -> None:
 def test_every_yaml_file_declares_its_schema_for_editors() -> None:
     root = bundled_path()
     files = {root / "kb.yaml": "schema/kb.schema.json", root / "evidence.yaml": "schema/evidence.schema.json",
-             root / "references.yaml": "schema/references.schema.json"}
+             root / "references.yaml": "schema/references.schema.json",
+             root / "drugs.yaml": "schema/drugs.schema.json", root / "scales.yaml": "schema/scales.schema.json"}
     files.update({p: "../schema/options.schema.json" for p in (root / "strategies").glob("*.yaml")})
     for path, target in files.items():
         first = path.read_text(encoding="utf-8").splitlines()[0]
@@ -38,6 +39,9 @@ def test_bundled_yaml_validates_against_the_emitted_schema() -> None:
     root = bundled_path()
     pairs = [("kb", root / "kb.yaml"), ("evidence", root / "evidence.yaml"), ("references", root / "references.yaml")]
     pairs += [("options", p) for p in sorted((root / "strategies").glob("*.yaml"))]
+    pairs += [("drugs", root / "drugs.yaml"), ("scales", root / "scales.yaml")]
+    examples = root.parent / "examples"
+    pairs += [("history", p) for p in sorted(examples.glob("history*.yaml"))]
     for kind, path in pairs:
         schema = json.loads(runner.invoke(app, ["schema", kind]).output)
         data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))

@@ -9,9 +9,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from trdcli import history as hist
 from trdcli import staging
 from trdcli.cli import app
-from trdcli.history import History
+from trdcli.history import Patient
 
 runner = CliRunner()
 
@@ -24,8 +25,8 @@ def trial(drug: str = "sertraline", cls: str | None = "ssri", weeks: float = 8, 
     return t
 
 
-def history(months: float = 6, severity: str = "moderate", trials: list | None = None, ect: list | None = None) -> History:
-    return History.model_validate(
+def history(months: float = 6, severity: str = "moderate", trials: list | None = None, ect: list | None = None) -> Patient:
+    return hist.parse(
         {"episode": {"duration_months": months, "severity": severity}, "trials": trials or [], "ect": ect or []}
     )
 
@@ -76,7 +77,8 @@ def test_mgh_points_per_trial_and_ect() -> None:
     )
     result = staging.mgh(h)
     assert result["score"] == 1 + 2 + 3  # the 5-week trial does not score (6 weeks needed)
-    assert [p["points"] for p in result["parts"]] == [1.0, 2.0, 3.0]
+    assert [p["points"] for p in result["parts"]] == [1.0, 2.0, 0.0, 3.0]  # every trial and course has a part
+    assert "6" in result["parts"][2]["why"]
 
 
 def test_mgh_zero_is_a_valid_score() -> None:
@@ -177,7 +179,7 @@ def test_stage_one_model_and_every_format(tmp_path: Path) -> None:
         ("trials: []\n", ["missing required field 'episode'"]),
         ("episode: {duration_months: 3, severity: dire}\n", ["h.yaml:1:", "'dire' is not allowed"]),
         ("episode: {duration_months: 3, severity: mild}\ntrials:\n  - {drug: zzzine, weeks: 8, adequate_dose: true, improvement_pct: 10}\n",
-         ["h.yaml:3:", "class of 'zzzine' cannot be inferred"]),
+         ["h.yaml:3:", "'zzzine' is not in the drug vocabulary"]),
         ("- a list\n", ["not a mapping"]),
         ("episode: [unclosed\n", ["not valid YAML"]),
         ("episode: {duration_months: 3, severity: mild}\nepisode: {duration_months: 4, severity: mild}\n", ["duplicate key 'episode'"]),
