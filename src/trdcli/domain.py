@@ -752,6 +752,9 @@ def hints(cls: type) -> dict[str, Any]:
         # The annotations are objects, not strings (no `from __future__ import annotations` here), so
         # the fields' types are read as they are: no evaluation on the warm path.
         found = {f.name: f.type for f in dataclasses.fields(cls)}
+        if any(isinstance(t, str) for t in found.values()):  # a class declared with string annotations
+            resolved = typing.get_type_hints(cls)
+            found = {name: resolved[name] for name in found}
         _HINTS[cls] = found
     return found
 

@@ -49,6 +49,16 @@ GROUP_TITLES = {
     "investigational": "Investigational (CANMAT 2023)",
     "against": "Advised against or not recommended",
 }
+# The same groups in a few words, where a heading must fit a narrow column.
+GROUP_SHORT = {
+    "first": "First line",
+    "second": "Second line",
+    "third": "Third line",
+    "mdd-general": "MDD in general only",
+    "not-rated": "Not rated by CANMAT",
+    "investigational": "Investigational",
+    "against": "Advised against",
+}
 DISAGREE_MARK = "≠"
 FLAG_SYMBOLS = {
     "earlier": "↑",
@@ -240,7 +250,7 @@ def figure_label(f: domain.Figure | None) -> str:
     return "" if f is None else (f.headline or f"{f.value} {f.outcome}")
 
 
-def legend(kb: KnowledgeBase, shown: Sequence[Rating], flags: Sequence[str] = ()) -> list[str]:
+def legend(kb: KnowledgeBase, shown: Sequence[Rating], flags: Sequence[str] = (), disagree: bool = False) -> list[str]:
     """One line per scheme shown, explaining only the values shown, with their published definitions."""
     used: dict[str, set[object]] = {}
     for r in shown:
@@ -268,7 +278,8 @@ def legend(kb: KnowledgeBase, shown: Sequence[Rating], flags: Sequence[str] = ()
         )
     if any(r.for_mdd_in_general for r in shown):
         lines.append("(MDD) = a rating for adults with MDD in general, not specifically after an inadequate response.")
-    lines.append(f"{DISAGREE_MARK} = guidelines disagree (one recommends, another advises against); both are shown.")
+    if disagree:
+        lines.append(f"{DISAGREE_MARK} = guidelines disagree (one recommends, another advises against); both are shown.")
     if flags:
         lines.append("Flags: " + "; ".join(f"{FLAG_SYMBOLS[k]} {FLAG_WORDS[k]}" for k in FLAG_SYMBOLS if k in flags) + ".")
     return lines
@@ -471,7 +482,7 @@ def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str)
             )
         doc.sections.append(section)
     kinds = sorted({f.kind for o in result.options for f in result.flags_for(o)})
-    doc.legend = legend(kb, shown, kinds)
+    doc.legend = legend(kb, shown, kinds, any(r.disagree for r in doc.rows))
     doc.legend.append("Order: " + ORDER_RULE)
     return _finish(doc, kb, cites, program_version)
 
@@ -507,7 +518,7 @@ def show_view(opt: Option, kb: KnowledgeBase, program_version: str, note: str = 
     trials = opt.min_prior_trials
     head.items.append(
         Item(
-            f"Listed by `trd options` from {trials} failed adequate antidepressant trial{'s' if trials != 1 else ''} on; "
+            f"Listed by trd options from {trials} failed adequate antidepressant trial{'s' if trials != 1 else ''} on; "
             f"grouped there as: {GROUP_TITLES[group_of(opt)]}.",
             style="dim",
         )
@@ -518,7 +529,7 @@ def show_view(opt: Option, kb: KnowledgeBase, program_version: str, note: str = 
     doc.sections += option_sections(opt, kb, cites)
     for rid in opt.sources:
         cites.cite(rid)
-    doc.legend = legend(kb, list(opt.recommendations))
+    doc.legend = legend(kb, list(opt.recommendations), disagree=opt.guidelines_disagree())
     doc.legend.append(f"Last reviewed {opt.last_reviewed.isoformat()}. How `trd options` orders options: {ORDER_RULE}")
     return _finish(doc, kb, cites, program_version)
 
@@ -560,7 +571,7 @@ def compare_view(opts: Sequence[Option], kb: KnowledgeBase, program_version: str
         title = next(secs[key].title for secs in per_option if key in secs)
         doc.table.append((title, [cell(secs[key].items) if key in secs else "-" for secs in per_option]))
     doc.table.append(("Last reviewed", [o.last_reviewed.isoformat() for o in opts]))
-    doc.legend = legend(kb, [r for o in opts for r in o.recommendations])
+    doc.legend = legend(kb, [r for o in opts for r in o.recommendations], disagree=any(o.guidelines_disagree() for o in opts))
     return _finish(doc, kb, cites, program_version)
 
 

@@ -147,8 +147,10 @@ def _fit(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[: max(width - 1, 1)]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > 0 else cut[: max(width - 1, 1)]).rstrip(" ,(-") + "…"
+    space = max(cut.rfind(" "), cut.rfind("-") + 1 if cut.rfind("-") > 0 else -1)
+    if space <= 0:
+        return text  # one word longer than the column: shown whole rather than cut
+    return cut[:space].rstrip(" ,(") + "…"
 
 
 def _short_name(opt: Option) -> str:
@@ -295,7 +297,7 @@ def _rich_table(doc: Document, env: Env) -> None:
     for title, ratio, width in zip(("Option", "CANMAT 2023", "Other guidelines", "Key figure", "Refs"), (4, 3, 4, 5, 1), widths):
         table.add_column(title, overflow="fold", ratio=ratio, min_width=width)
     for _g, title, rows in doc.groups:
-        table.add_row(T(title, "bold underline"), "", "", "", "")
+        table.add_row(T(views.GROUP_SHORT[_g], "bold underline"), "", "", "", "")
         for row in rows:
             name = T(row.option.name, "bold")
             name.append("\n" + row.option.family, style="dim")
