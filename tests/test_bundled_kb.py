@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from trdcli import query
 from trdcli.cli import app
 from trdcli.domain import GRADING_TYPES
+from trdcli.kbfiles import bundled_path
 from trdcli.vocab import CANMAT_LINES
 
 runner = CliRunner()
@@ -65,7 +66,7 @@ def test_every_reference_is_cited_and_has_provenance(base) -> None:
     from trdcli.history import vocabulary_citations
 
     cited = base.cited_by()
-    for rid, where in vocabulary_citations(kbmod.bundled_path()).items():  # the drug vocabulary and the scales cite too
+    for rid, where in vocabulary_citations(bundled_path()).items():  # the drug vocabulary and the scales cite too
         cited.setdefault(rid, []).extend(where)
     for ref in base.references:
         assert cited.get(ref.id), f"{ref.id} is cited by nothing"
