@@ -206,7 +206,6 @@ def _doses(loaded: Loaded, today: dt.date) -> list[Issue]:
                     ("options", i, "id"),
                     "doses",
                     f"medication option '{opt.id}' has no sourced dose",
-                    severity="warning",
                     hint="add `doses:` from the CANMAT tables, a stored product label or the pivotal trials, saying which",
                 )
             )
@@ -231,7 +230,6 @@ def _duplicates(loaded: Loaded, today: dt.date) -> list[Issue]:
                         ("options", i, "id"),
                         "duplicate-text",
                         f"option '{opt.id}' repeats the text of '{first[0]}' ({first[2]}) in {path}",
-                        severity="warning",
                         hint="write facts shared by a class once, on a drug class in classes.yaml, and name it in `classes:`",
                     )
                 )

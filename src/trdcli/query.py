@@ -113,9 +113,14 @@ def rank_key(opt: Option) -> tuple[int, int, int, int, str]:
     return (GROUPS.index(group_of(opt)), has_line, level, FAMILIES.index(opt.family), opt.name.casefold())
 
 
-def flags_of(opt: Option, contexts: tuple[str, ...], avoid: tuple[str, ...]) -> list[Flag]:
+def flags_of(opt: Option, contexts: tuple[str, ...], avoid: tuple[str, ...], kb: KnowledgeBase | None = None) -> list[Flag]:
+    """The option's context rules and adverse effects that concern this patient (its drug classes' too)."""
     out = [Flag(r.effect, r.context, r.text, r.source) for r in opt.contexts if r.context in contexts]
-    for a in opt.adverse_effects:
+    effects = list(opt.adverse_effects)
+    for cid in opt.classes if kb is not None else ():
+        cls = kb.drug_class(cid) if kb is not None else None
+        effects += list(cls.adverse_effects) if cls is not None else []
+    for a in effects:
         for tag in a.tags:
             if tag in avoid:
                 out.append(Flag("avoid", tag, a.effect, a.source))
@@ -157,7 +162,7 @@ def select(kb: KnowledgeBase, q: OptionsQuery, tried: dict[str, list[Flag]] | No
     chosen = sorted((o for o in everything if fits(o)), key=rank_key)
     flags: dict[str, list[Flag]] = {}
     for o in chosen:
-        found = flags_of(o, q.contexts, q.avoid) + list((tried or {}).get(o.id, []))
+        found = flags_of(o, q.contexts, q.avoid, kb) + list((tried or {}).get(o.id, []))
         if found:
             flags[o.id] = sorted(found, key=lambda f: severity_rank(f.kind))
     hidden: list[str] = []

@@ -420,6 +420,9 @@ def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str)
     n = len(result.options)
     doc = Document(title=f"{n} option{'s' if n != 1 else ''} for treatment-resistant depression: " + describe(result))
     # Notes first: whatever changes how the list should be read.
+    # Pseudo-resistance from a history first: it changes what "failed" means for all below.
+    for text in result.history_notes:
+        doc.notes.append(Item(text, style="note"))
     if result.not_yet_trd:
         n = q.prior_trials or 0
         doc.notes.append(
@@ -434,8 +437,6 @@ def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str)
                 style="note",
             )
         )
-    for text in result.history_notes:
-        doc.notes.append(Item(text, style="note"))
     for note in result.context_notes:
         doc.notes.append(Item(f"{note.context}: {note.text}", cites.cite_all([note.source]), [note.source], style="note"))
     if result.hidden:
