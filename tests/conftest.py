@@ -121,6 +121,10 @@ MINI = {
                 population: test adults
                 comparator: placebo
                 source: trial2020
+            doses:
+              - usual: 10-20 mg daily
+                source: guide2023
+                where: Table 3
             sources: [guide2023]
             last_reviewed: 2026-01-15
           - id: beta-option

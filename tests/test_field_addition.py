@@ -185,11 +185,6 @@ def test_a_hand_written_list_of_sections_would_fail_these_tests(tmp_path: Path, 
         assert not reaches(valid, fmt), fmt
 
 
-@pytest.mark.xfail(
-    reason="src bug: domain.hints() reads dataclasses.Field.type as is, so a field annotated with a string "
-    "(any module using `from __future__ import annotations`) is silently not a sourced part",
-    strict=True,
-)
 def test_a_field_declared_with_a_string_annotation_is_covered_too() -> None:
     @dataclass(frozen=FROZEN, kw_only=True)
     class OptionWithStringField(domain.Option):

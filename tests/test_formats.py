@@ -75,7 +75,7 @@ def _options_json(*args: str) -> dict:
 @pytest.mark.parametrize(
     "columns",
     [
-        pytest.param(60, marks=pytest.mark.xfail(reason="src bug: 'Dextromethorphan-bu…' is cut mid-word at 60 columns", strict=True)),
+        60,
         80,
         100,
         160,
