@@ -76,7 +76,7 @@ FLAG_WORDS = {
     "contraindicated": "contraindicated",
     "not-studied": "not studied in this population",
     "avoid": "has a sourced record of an effect to avoid",
-    "tried": "already tried",
+    "tried": "already tried in this history",
 }
 # Section titles where the field name does not read well; any other field is titled from its name.
 SECTION_TITLES = {
@@ -385,7 +385,8 @@ def _row(rank: int, opt: Option, kb: KnowledgeBase, result: OptionsResult, cites
     ids = ([canmat.source] if canmat else []) + [r.source for r in others] + ([fig.source] if fig else [])
     flags: dict[tuple[str, str], Item] = {}
     for f in result.flags_for(opt):
-        item = flags.setdefault((f.kind, f.about), Item(f"{FLAG_SYMBOLS[f.kind]} {f.about}", style="flag:" + f.kind))
+        label = f"{FLAG_SYMBOLS[f.kind]} " + ("tried, " if f.kind == "tried" else "") + f.about
+        item = flags.setdefault((f.kind, f.about), Item(label, style="flag:" + f.kind))
         if f.source:
             item.refs = sorted(set(item.refs) | {cites.cite(f.source)})
     other_words = [

@@ -147,7 +147,9 @@ def _fit(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[: max(width - 1, 1)]
-    space = max(cut.rfind(" "), cut.rfind("-") + 1 if cut.rfind("-") > 0 else -1)
+    space = cut.rfind(" ")
+    if space <= 0 and cut.rfind("-") > 0:  # one hyphenated word: break after a hyphen
+        space = cut.rfind("-") + 1
     if space <= 0:
         return text  # one word longer than the column: shown whole rather than cut
     return cut[:space].rstrip(" ,(") + "…"
@@ -180,16 +182,35 @@ def options_compact(doc: Document, env: Env) -> None:
     if fixed + name_w > width:  # very narrow: drop the other guidelines column
         other_w = 0
         name_w = max(8, width - (rank_w + fam_w + canmat_w + refs_w + 4))
+    # A name that cannot be shortened at a space (one long hyphenated word) would be cut: below the
+    # width that holds every such name, each option takes two lines (a card with a hanging indent).
+    unbreakable = max(len(_short_name(r.option).split(" ")[0]) for r in doc.rows)
+    cards = unbreakable > name_w
     for _group, title, rows in doc.groups:
         _heading(out, title)
         for row in rows:
-            flags = "".join(" " + f.text.split(" ", 1)[0] for f in row.flags)
-            full = row.option.name + flags
-            name = full if len(full) <= name_w else _fit(_short_name(row.option) + flags, name_w)
+            full_flags = "".join(" " + f.text + (f" [{fmt_numbers(f.refs)}]" if f.refs else "") for f in row.flags)
+            short_flags = "".join(
+                " " + (f.text.split(",")[0] if f.style == "flag:tried" else f.text.split(" ", 1)[0]) for f in row.flags
+            )
+            if cards:
+                out.pairs([(f"{row.rank:>{rank_w}} ", ""), (row.option.name, "bold"), (full_flags, "")], hang=" " * (rank_w + 1))
+                name = ""
+                lead = " " * (rank_w + 1)
+            else:
+                lead = f"{row.rank:>{rank_w}} "
+                if len(row.option.name + full_flags) <= name_w:
+                    name = row.option.name + full_flags
+                elif full_flags and len(_short_name(row.option) + full_flags) <= name_w:
+                    name = _short_name(row.option) + full_flags  # the patient's flags before the parenthesis
+                elif len(row.option.name + short_flags) <= name_w:
+                    name = row.option.name + short_flags
+                else:
+                    name = _fit(_short_name(row.option) + short_flags, name_w)
             parts = [
-                f"{row.rank:>{rank_w}} ",
-                out.style(f"{name:<{name_w}}", "bold"),
-                out.style(f" {FAMILY_SHORT[row.option.family]:<{fam_w}}", "dim"),
+                lead,
+                out.style(f"{name:<{name_w}}", "bold") if not cards else "",
+                out.style(f"{'' if not cards else ''}{' ' if not cards else ''}{FAMILY_SHORT[row.option.family]:<{fam_w}}", "dim"),
                 out.style(f" {_canmat_short(row):<{canmat_w}}", STYLES.get(row.group, "")),
             ]
             if other_w:
