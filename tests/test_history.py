@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from trdcli import history as hist
-from trdcli import staging
+from trdcli import staging, views
 from trdcli.cli import app
 from trdcli.errors import HistoryError
 
@@ -161,7 +161,7 @@ def test_a_trial_without_outcome_is_unknown_in_every_model() -> None:
     p = patient([trial(), trial("venlafaxine", improvement_pct=None)])
     definition = staging.trd_definition(p)
     assert definition["counted_trials"] == 1 and definition["unknown"] == ["trial 2 (venlafaxine, snri)"]
-    assert "outcome unknown" in staging.headline("trd-definition", definition)
+    assert "outcome unknown" in views.stage_headline("trd-definition", definition)
     assert any("would be met" in n for n in definition["notes"])
     for model in ("maudsley", "mgh", "thase-rush"):
         result = staging.MODELS[model](p)

@@ -576,7 +576,12 @@ def schema(
 
         from .schema import json_schema
 
-        typer.echo(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=False))
+        cls = None
+        if kind.value in ("history", "drugs", "scales"):  # a treatment history and its vocabulary files
+            from .history import FILE_MODELS
+
+            cls = FILE_MODELS[kind.value]
+        typer.echo(json.dumps(json_schema(kind.value, cls), indent=2, ensure_ascii=False))
 
 
 def _warn(issues: Any) -> None:

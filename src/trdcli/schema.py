@@ -15,15 +15,11 @@ from pydantic import ConfigDict, TypeAdapter
 from . import domain
 from .kbfiles import KINDS
 
-SCHEMA_KINDS = ("options", "references", "evidence", "classes", "kb", "history", "drugs", "scales")
+SCHEMA_KINDS = ("options", "references", "evidence", "classes", "kb")
 
 
 def model_of(kind: str) -> type:
-    """The class a file of this kind is read into ('kb' is the same as 'meta')."""
-    if kind in ("history", "drugs", "scales"):
-        from .history import FILE_MODELS
-
-        return FILE_MODELS[kind]
+    """The class a knowledge-base file of this kind is read into ('kb' is the same as 'meta')."""
     spec = KINDS["meta" if kind == "kb" else kind]
     cls: type = getattr(domain, spec.model)
     return cls
@@ -39,9 +35,9 @@ def validate(cls: type, data: object) -> Any:
     return adapter(cls).validate_python(data)
 
 
-def json_schema(kind: str) -> dict[str, object]:
-    """The JSON Schema of one kind of file (draft 2020-12, from the domain classes)."""
-    schema: dict[str, object] = adapter(model_of(kind)).json_schema()
+def json_schema(kind: str, cls: type | None = None) -> dict[str, object]:
+    """The JSON Schema of one kind of file (draft 2020-12, from its class: `model_of(kind)` by default)."""
+    schema: dict[str, object] = adapter(cls or model_of(kind)).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"trd-kb-{kind}.schema.json"
     return schema

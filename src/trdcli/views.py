@@ -627,21 +627,66 @@ def search_view(hits: Sequence[Hit], text: str, kb: KnowledgeBase, program_versi
 
 
 def stage_view(result: Any, kb: KnowledgeBase, program_version: str) -> Document:
-    from .staging import details, headline
-
     cites = Citations(kb)
     models = {sm.id: sm for sm in kb.meta.staging_models}
     doc = Document(title=f"TRD staging of {result.history_file}")
     for mid, res in result.results.items():
         sm = models.get(mid)
         refs = cites.cite_all(list(sm.sources)) if sm else []
-        section = Section(mid, sm.name if sm else mid, [Item(headline(mid, res), refs, list(sm.sources) if sm else [], style="headline")])
-        section.items += [Item(line) for line in details(mid, res)]
+        section = Section(mid, sm.name if sm else mid, [Item(stage_headline(mid, res), refs, list(sm.sources) if sm else [], style="headline")])
+        section.items += [Item(line) for line in stage_details(mid, res)]
         if sm:
             section.items += [Item(rule, label="Rule", style="dim") for rule in sm.rules]
             section.items += [Item(gap, label="Undefined", style="dim") for gap in sm.undefined]
         doc.sections.append(section)
     return _finish(doc, kb, cites, program_version)
+
+
+def stage_headline(model_id: str, result: dict[str, Any]) -> str:
+    """One line per model: the score and band, or why there is none."""
+    if model_id == "trd-definition":
+        verdict = "meets" if result["is_trd"] else "does not meet"
+        unknown = f"; {len(result['unknown'])} with outcome unknown" if result.get("unknown") else ""
+        return f"{verdict} the common TRD definition ({result['counted_trials']} failed adequate trials counted{unknown})"
+    if model_id == "maudsley":
+        if result["score"] is None:
+            return "not defined: " + str(result["undefined"])
+        return f"score {result['score']} of 15, {result['band']}"
+    if model_id == "mgh":
+        return f"score {result['score']:g}"
+    if result["stage"] is None:
+        return "not defined: " + str(result["reason"])
+    return f"stage {result['stage']}"
+
+
+def _reading_lines(readings: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for r in readings:
+        mark = "used by trd" if r["used_by_trd"] else "other reading"
+        out.append(f"  reading '{r['reading']}' ({mark}, [{r['source']}]): {r['result']} - {r['why']}")
+    return out
+
+
+def stage_details(model_id: str, result: dict[str, Any]) -> list[str]:
+    """The per-patient reasons, one line each, for the table, markdown and CSV views."""
+    lines: list[str] = []
+    if model_id == "trd-definition":
+        lines += [f"{p['part']}: {p['why']}" for p in result["parts"]]
+        lines += [f"flag: {f}" for f in result["flags"]]
+    elif model_id == "maudsley":
+        for p in result["parts"]:
+            pts = "-" if p["points"] is None else p["points"]
+            lines.append(f"{p['part']} {pts}: {p['why']}")
+            lines += _reading_lines(p["readings"])
+        lines += [f"other reading, {o}" for o in result.get("other_readings", [])]
+    elif model_id == "mgh":
+        lines += [f"{p['part']} {p['points']:g}: {p['why']}" for p in result["parts"]] or ["no trial scores"]
+    else:
+        if result.get("stage") is not None:
+            lines += list(result.get("steps") or [result["reason"]])
+        lines += _reading_lines(result.get("readings", []))
+    lines += [f"note: {n}" for n in result.get("notes", [])]
+    return lines
 
 
 def flag_item(f: Flag) -> str:
