@@ -1,3 +1,3 @@
 """trd: cited, graded options for treatment-resistant depression, at the terminal."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -40,7 +40,7 @@ from .vocab import (
     TA_STRENGTHS,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # raised when a field of the JSON output changes meaning or shape (README, "JSON output")
 
 
 # --------------------------------------------------------------------------- constraint markers
