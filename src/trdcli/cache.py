@@ -120,20 +120,59 @@ class LazyOptions(Sequence[Option]):
             yield self[i]
 
 
-def read(k: str) -> KnowledgeBase | None:
-    """The cached knowledge base, or None on any kind of miss."""
-    path = _path(k)
+def _read_entry(path: Path | None) -> bytes | None:
+    """The bytes of a cache entry that is a regular file (not a link) in a folder of this user's."""
     if path is None or not _usable_folder(path.parent, create=False):
         return None
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            with os.fdopen(fd, "rb", closefd=False) as fh:
-                data = fh.read()
-        finally:
-            os.close(fd)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read_json(kind: str, k: str) -> Any:
+    """A small cached value (a validated history) stored by `write_json`, or None on any miss."""
+    d = directory()
+    data = _read_entry(None if d is None else d / f"{kind}-{k[:40]}.json")
+    if data is None:
+        return None
+    try:
+        head, _, body = data.partition(b"\n")
+        header = json.loads(head)
+        if header.get("format") != FORMAT or header.get("trd") != __version__ or header.get("key") != k:
+            return None
+        if _checksum(body) != header.get("checksum"):
+            return None
+        return json.loads(body)
+    except Exception:  # noqa: BLE001 - a broken entry is a miss
+        return None
+
+
+def write_json(kind: str, k: str, value: Any) -> None:
+    """Store a small value under `kind` and key `k`, as `write` stores a knowledge base."""
+    d = directory()
+    if d is None or not _usable_folder(d, create=True):
+        return
+    body = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    header = {"format": FORMAT, "trd": __version__, "key": k, "checksum": _checksum(body)}
+    _write_atomic(d / f"{kind}-{k[:40]}.json", json.dumps(header).encode("utf-8") + b"\n" + body)
+
+
+def read(k: str) -> KnowledgeBase | None:
+    """The cached knowledge base, or None on any kind of miss."""
+    data = _read_entry(_path(k))
+    if data is None:
+        return None
+    try:
         head, _, body = data.partition(b"\n")
         header = json.loads(head)
         if header.get("format") != FORMAT or header.get("trd") != __version__ or header.get("key") != k:
@@ -180,6 +219,11 @@ def write(k: str, kb: KnowledgeBase) -> None:
         "index": [o.names() for o in kb.options],
     }
     payload = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + body
+    _write_atomic(path, payload)
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Write to an exclusive temporary file beside `path`, then rename it into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     done = False
@@ -216,15 +260,16 @@ def _prune(folder: Path) -> None:
     """Keep the newest MAX_FILES entries; remove temporary files left by interrupted writes."""
     now = time.time()
     try:
-        for tmp in folder.glob(".kb-*.tmp"):
+        for tmp in folder.glob(".*.tmp"):
             try:
                 if now - tmp.lstat().st_mtime > STALE_TMP_SECONDS:
                     tmp.unlink()
             except OSError:
                 pass
-        entries = sorted(folder.glob("kb-*.jsonl"), key=lambda p: p.lstat().st_mtime, reverse=True)
-        for old in entries[MAX_FILES:]:
-            old.unlink()
+        for pattern in ("kb-*.jsonl", "history-*.json"):
+            entries = sorted(folder.glob(pattern), key=lambda p: p.lstat().st_mtime, reverse=True)
+            for old in entries[MAX_FILES:]:
+                old.unlink()
     except OSError:
         pass
 

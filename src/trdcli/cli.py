@@ -327,8 +327,8 @@ def options(
         tried: dict[str, list[query.Flag]] = {}
         if history is not None:
             from .errors import UsageError
-            from .history import load_history, tried_options
             from .kbfiles import resolve
+            from .patient import load_patient, tried_options
             from .staging import pseudo_resistance, trd_definition
 
             if prior_trials is not None:
@@ -336,7 +336,7 @@ def options(
                     "Give --prior-trials or --history, not both.",
                     hint="--history counts the failed adequate trials from the file.",
                 )
-            patient = load_history(history, resolve(kb))
+            patient = load_patient(history, resolve(kb))
             _warn(patient.warnings)
             prior_trials = trd_definition(patient)["counted_trials"]
             history_notes = [
@@ -488,10 +488,10 @@ def stage(
     """Stage a treatment history with published TRD staging models, each with its rules and sources."""
     with guarded(debug):
         from . import staging
-        from .history import load_history
         from .kbfiles import resolve
+        from .patient import load_patient
 
-        patient = load_history(history, resolve(kb))
+        patient = load_patient(history, resolve(kb))
         _warn(patient.warnings)
         base = _load(kb)
         result = staging.run(patient, patient.source, [m.value for m in model or ()] or None)

@@ -31,6 +31,22 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .errors import HistoryError, Issue, KnowledgeBaseError, Location
+from .patient import (
+    DRUGS_FILE,
+    HISTORY_LIMIT,
+    MIN_WEEKS,
+    SCALES_FILE,
+    Kind,
+    Outcome,
+    Patient,
+    PatientEct,
+    PatientTrial,
+    Tried,
+    tried_options,
+    vocabulary_root,
+)
+
+__all__ = ["MIN_WEEKS", "Kind", "Outcome", "Patient", "PatientEct", "PatientTrial", "Tried", "tried_options", "vocabulary_root"]
 from .domain import Context, Short, Slug, Text
 
 if TYPE_CHECKING:
@@ -42,11 +58,7 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-MIN_WEEKS = 4  # Rybak 2021: "The minimal length of antidepressants trial should be defined as 4-6 weeks"
-DRUGS_FILE = "drugs.yaml"
-SCALES_FILE = "scales.yaml"
 STDIN_NAME = "<stdin>"
-HISTORY_LIMIT = 1024 * 1024  # a history file is small; anything larger is the wrong file
 
 _PRINTABLE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
 Name = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True, pattern=_PRINTABLE_LINE)]
@@ -371,15 +383,6 @@ def build_vocabulary(drugs: DrugsFile, scales: ScalesFile) -> Vocabulary:
     )
 
 
-def vocabulary_root(kb_root: Path | None) -> Path:
-    """The knowledge base's folder if it holds a drug vocabulary, else the bundled one."""
-    from .kbfiles import bundled_path
-
-    if kb_root is not None and (kb_root / DRUGS_FILE).is_file():
-        return kb_root
-    return bundled_path()
-
-
 def _read_model(path: Path, model: type[BaseModel], kind: str) -> tuple[Any, Document]:
     from .diagnostics import pydantic_issues as _pydantic_issues
     from .yamlpos import read_yaml
@@ -495,101 +498,6 @@ def _vocab_issue(doc: Document, loc: tuple[object, ...], message: str) -> Issue:
 
 
 # =========================================================================== the resolved history
-
-
-Kind = Literal["response", "non-response", "unknown"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A trial's outcome as trd reads it, with how it was read."""
-
-    kind: Kind
-    improvement_pct: float | None  # None when only a judgement (or nothing) was recorded
-    remission: bool | None
-    basis: str  # "MADRS 30 -> 24: 20% improvement", "clinician's judgement: partial response", ...
-    recorded: Literal["improvement_pct", "score", "outcome", "none"]
-    judgement: str | None = None  # response | partial | none, when recorded so
-
-    def words(self) -> str:
-        if self.kind == "unknown":
-            return "outcome unknown"
-        what = "responded" if self.kind == "response" else "failed"
-        return f"{what} ({self.basis})"
-
-
-@dataclass(frozen=True)
-class PatientTrial:
-    index: int  # 1-based, the order of the file
-    typed: str  # the drug as the file gives it
-    drug: str  # the vocabulary's generic name, or the typed name when the vocabulary lacks it
-    drug_class: str  # class id
-    class_name: str
-    antidepressant: bool
-    known: bool  # in the vocabulary
-    reversible_maoi: bool
-    weeks: float
-    adequate_dose: bool
-    adherent: bool
-    outcome: Outcome
-    dose_optimised: bool
-    augmented: bool  # augmented: true, or anything in augmented_with
-    add_ons: tuple[str, ...]  # augmented_with, resolved to generic names (or option ids)
-    as_trial: tuple[str, ...]
-    as_add_on: tuple[str, ...]  # the options its add-ons give
-    note: str = ""  # how the vocabulary reads the drug, when that matters (monotherapy source)
-
-    @property
-    def label(self) -> str:
-        return f"trial {self.index} ({self.drug}, {self.drug_class})"
-
-    @property
-    def adequate(self) -> bool:
-        """An adequate dose, taken as prescribed, for at least MIN_WEEKS (the common definition)."""
-        return self.adequate_dose and self.adherent and self.weeks >= MIN_WEEKS
-
-    def short_result(self) -> str:
-        if not self.adequate:
-            return "not an adequate trial"
-        return {"response": "responded", "non-response": "failed", "unknown": "outcome unknown"}[self.outcome.kind]
-
-
-@dataclass(frozen=True)
-class PatientEct:
-    index: int
-    laterality: str
-    responded: bool | None
-    sessions: int | None
-    after_trial: int  # resolved: the default is the last trial
-    after_trial_given: bool
-
-    @property
-    def label(self) -> str:
-        return f"ECT course {self.index} ({self.laterality})"
-
-    def when(self) -> str:
-        if self.after_trial == 0:
-            return "before any trial"
-        return f"after trial {self.after_trial}" + ("" if self.after_trial_given else " (the default: after the last trial)")
-
-    def result(self) -> str:
-        return {True: "responded", False: "no response", None: "response not recorded"}[self.responded]
-
-
-@dataclass(frozen=True)
-class Patient:
-    """A validated history with every name resolved: what staging and `options --history` read."""
-
-    source: str  # the file as shown to the user
-    duration_months: float
-    severity: str
-    trials: tuple[PatientTrial, ...]
-    ect: tuple[PatientEct, ...]
-    contexts: tuple[str, ...]
-    response_pct: float
-    response_source: str
-    ect_options: tuple[str, ...] = ()
-    warnings: tuple[Issue, ...] = field(default=())
 
 
 def read_outcome(trial: Trial, vocab: Vocabulary) -> Outcome:
@@ -796,7 +704,7 @@ def parse(data: dict[str, Any], vocab: Vocabulary | None = None, source: str = "
 # =========================================================================== the history file
 
 
-def load_history(path: str | os.PathLike[str], kb_root: Path | None = None) -> Patient:
+def load_history(path: str | os.PathLike[str], kb_root: Path | None = None, raw: bytes | None = None) -> Patient:
     """A treatment-history file (`-` for standard input), validated and resolved.
 
     HistoryError (exit 1) with file:line for every problem; `Patient.warnings` holds what was
@@ -816,7 +724,9 @@ def load_history(path: str | os.PathLike[str], kb_root: Path | None = None) -> P
         else:
             p = Path(path).expanduser()
         try:
-            doc = read_yaml(p, kind="history file", raw=read_bytes(p, "history file", HISTORY_LIMIT, "A history file is small; check that it is the right file."))
+            if raw is None:
+                raw = read_bytes(p, "history file", HISTORY_LIMIT, "A history file is small; check that it is the right file.")
+            doc = read_yaml(p, kind="history file", raw=raw)
         except KnowledgeBaseError as exc:
             message = exc.message.replace(display_path(p), shown) if tmp is not None else exc.message
             raise HistoryError(message, hint=exc.hint or HISTORY_HINT) from None
@@ -913,36 +823,4 @@ HISTORY_HINT = (
 # =========================================================================== what was tried
 
 
-@dataclass(frozen=True)
-class Tried:
-    """One option a history has already tried, and where."""
-
-    option: str
-    about: str  # where and how it went, short: "trial 2 (venlafaxine): failed"
-    text: str  # in full: "trial 2 (venlafaxine, snri): failed (MADRS 30 -> 24: 20% improvement)"
-
-
-def tried_options(patient: Patient) -> dict[str, list[Tried]]:
-    """Option id -> where the history tried it: a trial's drug, a drug added to a trial, a course of ECT."""
-    out: dict[str, list[Tried]] = {}
-
-    def add(option: str, about: str, text: str) -> None:
-        marks = out.setdefault(option, [])
-        if all(m.about != about for m in marks):
-            marks.append(Tried(option, about, text))
-
-    for t in patient.trials:
-        result = t.outcome.words() + ("" if t.adequate else "; not an adequate trial (dose, duration or adherence)")
-        for oid in t.as_trial:
-            add(oid, f"trial {t.index} ({t.drug}): {t.short_result()}", f"{t.label}: {result}")
-        for oid in t.as_add_on:
-            add(
-                oid,
-                f"trial {t.index} (+{', '.join(t.add_ons)}): {t.short_result()}",
-                f"added to {t.label} ({', '.join(t.add_ons)}): {result}",
-            )
-    for c in patient.ect:
-        for oid in patient.ect_options:
-            add(oid, f"ECT course {c.index}: {c.result()}", f"{c.label}, {c.when()}: {c.result()}")
-    return out
 

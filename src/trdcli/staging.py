@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .history import MIN_WEEKS, Patient, PatientEct, PatientTrial
+from .patient import MIN_WEEKS, Patient, PatientEct, PatientTrial
 
 MGH_MIN_WEEKS = 6  # MGH staging (Fava 2003, as printed by Hagg 2020): at least 6 weeks
 EU_PEARL_BELOW = 25  # Sforzini 2021 (EU-PEARL): "<25% of improvement"
