@@ -825,11 +825,21 @@ def citations_of(obj: object, prefix: Path = ()) -> Iterator[tuple[str, Path]]:
 # --------------------------------------------------------------------------- plain data <-> classes
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def to_plain(obj: Any) -> Any:
     """A domain object as JSON-ready data (dates as ISO strings, tuples as lists)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if not f.name.startswith("_")}
-    if isinstance(obj, (tuple, list)):
+    t = type(obj)
+    if t in _SCALARS:
+        return obj
+    names = _FIELDS.get(t)
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(obj) if not f.name.startswith("_"))
+    if names is not None:
+        return {n: to_plain(getattr(obj, n)) for n in names}
+    if t is tuple or t is list:
         return [to_plain(x) for x in obj]
     if isinstance(obj, dt.date):
         return obj.isoformat()

@@ -415,18 +415,16 @@ def _row(rank: int, opt: Option, kb: KnowledgeBase, result: OptionsResult, cites
     )
 
 
-def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str) -> Document:
+def options_notes(result: OptionsResult, cites: Citations) -> list[Item]:
+    """What changes how the list should be read, in the order it is printed: first."""
     q = result.query
-    cites = Citations(kb)
-    n = len(result.options)
-    doc = Document(title=f"{n} option{'s' if n != 1 else ''} for treatment-resistant depression: " + describe(result))
-    # Notes first: whatever changes how the list should be read.
+    notes: list[Item] = []
     # Pseudo-resistance from a history first: it changes what "failed" means for all below.
     for text in result.history_notes:
-        doc.notes.append(Item(text, style="note"))
+        notes.append(Item(text, style="note"))
     if result.not_yet_trd:
         n = q.prior_trials or 0
-        doc.notes.append(
+        notes.append(
             Item(
                 f"Not yet treatment-resistant depression by the usual definition (no adequate response to two or "
                 f"more adequate antidepressant trials): {n} trial{'s' if n != 1 else ''} so far. "
@@ -439,15 +437,24 @@ def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str)
             )
         )
     for note in result.context_notes:
-        doc.notes.append(Item(f"{note.context}: {note.text}", cites.cite_all([note.source]), [note.source], style="note"))
+        notes.append(Item(f"{note.context}: {note.text}", cites.cite_all([note.source]), [note.source], style="note"))
     if result.hidden:
-        doc.notes.append(Item(f"Hidden by --strict ({len(result.hidden)}): {', '.join(result.hidden)}.", style="note"))
+        notes.append(Item(f"Hidden by --strict ({len(result.hidden)}): {', '.join(result.hidden)}.", style="note"))
     if result.filtered_out and result.options:
-        doc.notes.append(
+        notes.append(
             Item(f"{len(result.options)} options shown; {result.filtered_out} left out by the filters.", style="dim")
         )
     if q.avoid:
-        doc.notes.append(Item(UNFLAGGED_NOTE, style="dim"))
+        notes.append(Item(UNFLAGGED_NOTE, style="dim"))
+    return notes
+
+
+def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str) -> Document:
+    q = result.query
+    cites = Citations(kb)
+    n = len(result.options)
+    doc = Document(title=f"{n} option{'s' if n != 1 else ''} for treatment-resistant depression: " + describe(result))
+    doc.notes = options_notes(result, cites)
     if not result.options:
         doc.empty = f"No option matches ({describe(result)}). Try: " + "; ".join(f"{flag}: {why}" for flag, why in result.relax) + "."
     shown: list[Rating] = []

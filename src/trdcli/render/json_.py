@@ -83,7 +83,7 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
         "kb_version": kb.meta.version,
         "kb_reviewed": kb.meta.reviewed.isoformat(),
         "query": result.query.as_dict(),
-        "notes": [n.text for n in views.options_view(result, kb, env.program_version).notes],
+        "notes": [n.text for n in views.options_notes(result, views.Citations(kb))],
         "relax": [f"{flag}: {why}" for flag, why in result.relax],
         "ranking": views.ORDER_RULE,
         "options": [],
