@@ -20,6 +20,7 @@ from .vocab import CONTEXTS, EFFECT_TAGS, FAMILIES
 
 if TYPE_CHECKING:
     from .domain import KnowledgeBase
+    from .errors import UsageError
     from .env import Env
 
 
@@ -389,9 +390,18 @@ def show(
     """One option in full: ratings per guideline, key figures in context, doses, safety, sources."""
     with guarded(debug):
         from . import query
+        from .errors import UsageError
 
         base = _load(kb)
-        found = query.resolve(base, name, first)
+        try:
+            found = query.resolve(base, name, first)
+        except UsageError as exc:
+            better = _as_drug(name, kb, exc, base)
+            named = better.choices
+            if not (first and named):
+                raise better from None
+            found = query.resolve(base, named[0])
+            found = query.Resolution(found.option, False, name, "first-mention")
         note = ""
         if not found.exact:
             note = f"Showing '{found.option.id}' ({found.option.name}) for {query.shown(name)} ({_HOW[found.how]})."
@@ -400,6 +410,38 @@ def show(
             env.note = note
             env.resolved_from = "" if found.exact else name
             render(found.option, base, env)
+
+
+def _as_drug(name: str, kb_path: Optional[str], error: UsageError, base: KnowledgeBase) -> UsageError:
+    """A name no option has but the drug vocabulary knows (a brand, a generic): say which drug and
+    class it is, the options that name that class, and the options that mention the drug."""
+    from .errors import UsageError
+    from .query import mentions, shown
+
+    try:
+        from .history import load_vocabulary
+        from .kbfiles import resolve
+
+        drug = load_vocabulary(resolve(kb_path)).drug(name)
+    except Exception:  # noqa: BLE001 - the vocabulary only improves the message
+        return error
+    if drug is None:
+        return error
+    short = drug.class_name.rsplit("(", 1)[-1].rstrip(")") if "(" in drug.class_name else drug.class_name
+    by_class = mentions(base, short, names_only=True)
+    by_drug = [o for o in mentions(base, drug.name) if o not in by_class]
+    parts = []
+    if by_class:
+        parts.append(f"Options for its class ({short}): {', '.join(by_class)}")
+    if by_drug:
+        parts.append(f"{'options' if parts else 'Options'} that mention {drug.name}: {', '.join(by_drug[:10])}{', ...' if len(by_drug) > 10 else ''}")
+    if not parts:
+        return error
+    return UsageError(
+        f"No option called {shown(name)}: it is {drug.name}, {drug.class_name}. " + "; ".join(parts) + ".",
+        hint=f"Show one of them, for example `trd show {(by_class or by_drug)[0]}`, or add --first to take the first.",
+        choices=[*by_class, *by_drug],
+    )
 
 
 _HOW = {

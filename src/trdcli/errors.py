@@ -67,11 +67,12 @@ class TrdError(Exception):
 
     code = ExitCode.KB_ERROR
 
-    def __init__(self, message: str, hint: str = "", issues: list[Issue] | None = None):
+    def __init__(self, message: str, hint: str = "", issues: list[Issue] | None = None, choices: list[str] | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.issues: list[Issue] = issues or []
+        self.choices: list[str] = choices or []  # what the user may have meant, in order (e.g. option ids)
 
     def render(self, limit: int = 20) -> str:
         lines = [self.message]

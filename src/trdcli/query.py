@@ -205,12 +205,15 @@ class Resolution:
     how: str = "exact"  # exact | prefix | spelling | first-mention
 
 
-def _mentions(kb: KnowledgeBase, key: str) -> list[str]:
-    """Ids of the options whose names, aliases or text mention `key` (folded)."""
+def mentions(kb: KnowledgeBase, word: str, names_only: bool = False) -> list[str]:
+    """Ids of the options whose names, aliases (or, unless `names_only`, text) mention `word`."""
+    key = fold(word.strip())
     out: list[str] = []
     for _pos, oid, names in kb.name_index():
         if any(key in fold(n) for n in names):
             out.append(oid)
+    if names_only:
+        return out
     for opt in kb.options:
         if opt.id not in out and any(key in fold(text) for _path, text in strings_of(opt)):
             out.append(opt.id)
@@ -251,18 +254,18 @@ def resolve(kb: KnowledgeBase, name: str, first: bool = False) -> Resolution:
     unique = list(dict.fromkeys(index[c][1] for c in close))
     if len(unique) == 1 and difflib.SequenceMatcher(None, key, close[0]).ratio() >= 0.85:
         return Resolution(kb.options[index[close[0]][0]], False, name, "spelling")
-    mentions = _mentions(kb, fold(name.strip())) if len(key) >= 3 else []
-    if mentions and first:
-        pos = next(p for p, oid, _n in entries if oid == mentions[0])
+    mentioned = mentions(kb, name) if len(key) >= 3 else []
+    if mentioned and first:
+        pos = next(p for p, oid, _n in entries if oid == mentioned[0])
         return Resolution(kb.options[pos], False, name, "first-mention")
-    if mentions:
+    if mentioned:
         raise UsageError(
-            f"No option called {shown(name)}; {len(mentions)} option{'s' if len(mentions) != 1 else ''} "
-            f"mention{'s' if len(mentions) == 1 else ''} it: {', '.join(mentions[:10])}{', ...' if len(mentions) > 10 else ''}.",
-            hint=f"Show one of them, for example `trd show {mentions[0]}`, or add --first to take the first.",
+            f"No option called {shown(name)}; {len(mentioned)} option{'s' if len(mentioned) != 1 else ''} "
+            f"mention{'s' if len(mentioned) == 1 else ''} it: {', '.join(mentioned[:10])}{', ...' if len(mentioned) > 10 else ''}.",
+            hint=f"Show one of them, for example `trd show {mentioned[0]}`, or add --first to take the first.",
         )
     suggestions = unique or list(
-        dict.fromkeys(index[c][1] for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.5))
+        dict.fromkeys(index[c][1] for c in difflib.get_close_matches(key, list(index), n=5, cutoff=0.7))
     )
     hint = (
         f"Did you mean {', '.join(suggestions[:-1]) + ' or ' if len(suggestions) > 1 else ''}{suggestions[-1]}?"
