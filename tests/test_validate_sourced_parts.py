@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from trdcli import domain
+from trdcli import domain, vocab
 from trdcli.cli import app
 
 from conftest import MINI, write_kb
@@ -29,7 +29,7 @@ SAMPLES: dict[type, str] = {
     domain.Dose: "{usual: 10 mg daily, source: %s, where: Table 2}",
     domain.AdverseEffect: "{effect: nausea, frequency: common, source: %s}",
     domain.Regulatory: "{agency: FDA, year: 2020, status: approved for a test, source: %s}",
-    domain.ContextRule: "{context: %s, effect: caution, text: A context rule., source: %%s}" % domain.CONTEXTS[0],
+    domain.ContextRule: "{context: %s, effect: caution, text: A context rule., source: %%s}" % vocab.CONTEXTS[0],
     domain.CanmatRating: "{scheme: canmat-2023, line: first, level: 1, statement: A rating., where: Table 1, source: %s}",
 }
 

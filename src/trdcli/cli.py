@@ -133,7 +133,7 @@ PagerOption = Annotated[
 ]
 FORMAT_HELP = "Output format [default: table on a terminal, markdown in a pipe]."
 FormatOption = Annotated[
-    Optional[DataFormat],  # type: ignore[valid-type]
+    Optional[DataFormat],  # type: ignore[valid-type]  # a functional Enum built from render.VIEWS
     typer.Option("--format", help=FORMAT_HELP, show_default=False),
 ]
 
@@ -552,7 +552,7 @@ def refs(
             "--for", metavar="NAME", help="Only the sources one option cites.", show_default=False, autocompletion=_complete_names
         ),
     ] = None,
-    fmt: Annotated[Optional[RefsFormat], typer.Option("--format", help=FORMAT_HELP, show_default=False)] = None,  # type: ignore[valid-type]
+    fmt: Annotated[Optional[RefsFormat], typer.Option("--format", help=FORMAT_HELP, show_default=False)] = None,  # type: ignore[valid-type]  # functional Enum (render.VIEWS)
     pager: PagerOption = None,
     kb: KbOption = None,
     debug: DebugOption = False,
@@ -580,7 +580,7 @@ def validate(
         Optional[str],
         typer.Argument(help="Knowledge-base folder to check (default: --kb, $TRD_KB, or the bundled one).", show_default=False),
     ] = None,
-    fmt: Annotated[Optional[ValidateFormat], typer.Option("--format", help="Output format [default: text].", show_default=False)] = None,  # type: ignore[valid-type]
+    fmt: Annotated[Optional[ValidateFormat], typer.Option("--format", help="Output format [default: text].", show_default=False)] = None,  # type: ignore[valid-type]  # functional Enum (render.VIEWS)
     kb: KbOption = None,
     debug: DebugOption = False,
 ) -> None:

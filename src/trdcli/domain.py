@@ -23,21 +23,21 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from .frozen import record
 from .vocab import (
-    CANMAT_LEVELS,
-    CANMAT_LINES,
-    CERTAINTIES,
-    CONTEXT_EFFECTS,
-    CONTEXTS,
-    EFFECT_TAGS,
-    FAMILIES,
-    FREQUENCIES,
-    IPG_STRENGTHS,
-    NICE_STRENGTHS,
-    POPULATIONS,
-    REFERENCE_TYPES,
     SEVERITY_ORDER,
-    STANCES,
-    TA_STRENGTHS,
+    CanmatLevel,
+    CanmatLine,
+    Certainty,
+    Context,
+    ContextEffect,
+    EffectTag,
+    Family,
+    Frequency,
+    IpgStrength,
+    NiceStrength,
+    Population,
+    ReferenceType,
+    Stance,
+    TaStrength,
 )
 
 SCHEMA_VERSION = 2  # raised when a field of the JSON output changes meaning or shape (README, "JSON output")
@@ -122,10 +122,6 @@ Pmcid = Annotated[str, Str(r"^PMC[0-9]{1,9}$", max_length=12)]
 Url = Annotated[str, Str(r"^https?://[^\s\x00-\x1f\x7f]+$", max_length=500)]
 Year = Annotated[int, Int(1900, 2100)]
 
-Family = Literal[FAMILIES]  # type: ignore[valid-type]  # a tuple of strings as a Literal (mypy cannot see it)
-Context = Literal[CONTEXTS]  # type: ignore[valid-type]  # likewise
-EffectTag = Literal[EFFECT_TAGS]  # type: ignore[valid-type]  # likewise
-ReferenceType = Literal[REFERENCE_TYPES]  # type: ignore[valid-type]  # likewise
 
 # Reference types that may carry a rating, or count as the "guideline or systematic review" an option needs.
 GRADING_TYPES = frozenset({"guideline", "systematic-review", "meta-analysis"})
@@ -199,8 +195,8 @@ class Rating(Node):
     statement: Text
     where: Short
     note: Text | None = None
-    population: Literal[POPULATIONS] = "after-inadequate-response"  # type: ignore[valid-type]  # tuple as Literal
-    stance: Literal[STANCES] | None = None  # type: ignore[valid-type]  # tuple as Literal
+    population: Population = "after-inadequate-response"
+    stance: Stance | None = None
 
     def value(self) -> tuple[str, object]:
         """The scheme's main value: ('line', 'first'), ('strength', 'consider'), ..."""
@@ -227,8 +223,8 @@ class Rating(Node):
 @record(frozen=True, kw_only=True, eq=False, repr=False)
 class CanmatRating(Rating):
     scheme: Literal["canmat-2023", "canmat-2016"]
-    line: Literal[CANMAT_LINES] | None = None  # type: ignore[valid-type]  # tuple as Literal
-    level: Literal[CANMAT_LEVELS] | None = None  # type: ignore[valid-type]  # tuple as Literal
+    line: CanmatLine | None = None
+    level: CanmatLevel | None = None
 
     def __post_init__(self) -> None:
         if self.line is None and self.level is None:
@@ -250,7 +246,7 @@ class CanmatRating(Rating):
 @record(frozen=True, kw_only=True, eq=False, repr=False)
 class NiceRating(Rating):
     scheme: Literal["nice-ng222"]
-    strength: Literal[NICE_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
+    strength: NiceStrength
 
     def value(self) -> tuple[str, object]:
         return ("strength", self.strength)
@@ -259,7 +255,7 @@ class NiceRating(Rating):
 @record(frozen=True, kw_only=True, eq=False, repr=False)
 class NiceTaRating(Rating):
     scheme: Literal["nice-ta"]
-    strength: Literal[TA_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
+    strength: TaStrength
 
     def value(self) -> tuple[str, object]:
         return ("strength", self.strength)
@@ -268,7 +264,7 @@ class NiceTaRating(Rating):
 @record(frozen=True, kw_only=True, eq=False, repr=False)
 class IpgRating(Rating):
     scheme: Literal["nice-ipg"]
-    strength: Literal[IPG_STRENGTHS]  # type: ignore[valid-type]  # tuple as Literal
+    strength: IpgStrength
 
     def value(self) -> tuple[str, object]:
         return ("strength", self.strength)
@@ -277,8 +273,8 @@ class IpgRating(Rating):
 @record(frozen=True, kw_only=True, eq=False, repr=False)
 class GradeRating(Rating):
     scheme: Literal["grade"]
-    certainty: Literal[CERTAINTIES]  # type: ignore[valid-type]  # tuple as Literal
-    stance: Literal[STANCES]  # type: ignore[valid-type]  # tuple as Literal
+    certainty: Certainty
+    stance: Stance
 
     def value(self) -> tuple[str, object]:
         return ("certainty", self.certainty)
@@ -351,7 +347,7 @@ class Dose(Node):
 @record(frozen=True, kw_only=True, eq=False, repr=False)
 class AdverseEffect(Node):
     effect: Short
-    frequency: Literal[FREQUENCIES]  # type: ignore[valid-type]  # tuple as Literal
+    frequency: Frequency
     tags: tuple[EffectTag, ...] = ()
     source: Slug
 
@@ -367,7 +363,7 @@ class Regulatory(Node):
 @record(frozen=True, kw_only=True, eq=False, repr=False)
 class ContextRule(Node):
     context: Context
-    effect: Literal[CONTEXT_EFFECTS]  # type: ignore[valid-type]  # tuple as Literal
+    effect: ContextEffect
     text: Text
     source: Slug
 

@@ -47,7 +47,8 @@ from .patient import (
 )
 
 __all__ = ["MIN_WEEKS", "Kind", "Outcome", "Patient", "PatientEct", "PatientTrial", "Tried", "tried_options", "vocabulary_root"]
-from .domain import Context, Short, Slug, Text
+from .domain import Short, Slug, Text
+from .vocab import Context
 
 if TYPE_CHECKING:
     from .yamlpos import Document

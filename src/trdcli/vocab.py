@@ -2,11 +2,14 @@
 
 Read by the domain types (as Literal types, so the JSON Schema handed to editors lists them), the
 CLI's choices and the checks. Labels and published definitions of rating values live in
-`data/evidence.yaml`; `trd validate` checks that it defines every value used. Kept free of
-imports so that `trd --help` and shell completion stay fast.
+`data/evidence.yaml`; `trd validate` checks that it defines every value used. Each vocabulary is a Literal type (what mypy and the JSON Schema see) and the tuple of its values
+(what the CLI's choices and the checks read), derived from it. Kept free of trd imports so that
+`trd --help` and shell completion stay fast.
 """
 
-FAMILIES = (
+from typing import Literal, get_args
+
+Family = Literal[
     "switching",
     "augmentation",
     "combination",
@@ -14,9 +17,10 @@ FAMILIES = (
     "neuromodulation",
     "rapid-acting",
     "lifestyle",
-)
+]
+FAMILIES: tuple[str, ...] = get_args(Family)
 
-REFERENCE_TYPES = (
+ReferenceType = Literal[
     "guideline",
     "systematic-review",
     "meta-analysis",
@@ -26,17 +30,26 @@ REFERENCE_TYPES = (
     "label",
     "regulatory",
     "other",
-)
+]
+REFERENCE_TYPES: tuple[str, ...] = get_args(ReferenceType)
 
 # Rating schemes: the values each may take.
-CANMAT_LINES = ("first", "second", "third", "investigational", "not-recommended")
-CANMAT_LEVELS = (1, 2, 3, 4)
-NICE_STRENGTHS = ("offer", "consider", "do-not-offer", "do-not-routinely-offer")
-TA_STRENGTHS = ("recommended", "not-recommended")
-IPG_STRENGTHS = ("normal-arrangements", "special-arrangements")
-CERTAINTIES = ("high", "moderate", "low", "very-low")
-STANCES = ("for", "against", "uncertain")
-POPULATIONS = ("after-inadequate-response", "mdd-general")
+CanmatLine = Literal["first", "second", "third", "investigational", "not-recommended"]
+CANMAT_LINES: tuple[str, ...] = get_args(CanmatLine)
+CanmatLevel = Literal[1, 2, 3, 4]
+CANMAT_LEVELS: tuple[int, ...] = get_args(CanmatLevel)
+NiceStrength = Literal["offer", "consider", "do-not-offer", "do-not-routinely-offer"]
+NICE_STRENGTHS: tuple[str, ...] = get_args(NiceStrength)
+TaStrength = Literal["recommended", "not-recommended"]
+TA_STRENGTHS: tuple[str, ...] = get_args(TaStrength)
+IpgStrength = Literal["normal-arrangements", "special-arrangements"]
+IPG_STRENGTHS: tuple[str, ...] = get_args(IpgStrength)
+Certainty = Literal["high", "moderate", "low", "very-low"]
+CERTAINTIES: tuple[str, ...] = get_args(Certainty)
+Stance = Literal["for", "against", "uncertain"]
+STANCES: tuple[str, ...] = get_args(Stance)
+Population = Literal["after-inadequate-response", "mdd-general"]
+POPULATIONS: tuple[str, ...] = get_args(Population)
 
 # What each rating value says about the option: for, against or uncertain. A value not listed is
 # "uncertain"; a rating may also state its stance (GRADE conclusions always do).
@@ -66,7 +79,7 @@ SCHEME_KIND = {
     "grade": "systematic review",
 }
 
-CONTEXTS = (
+Context = Literal[
     "psychotic-features",
     "catatonia",
     "high-suicide-risk",
@@ -77,17 +90,20 @@ CONTEXTS = (
     "anxious-distress",
     "bipolar-spectrum",
     "substance-use",
-)
+]
+CONTEXTS: tuple[str, ...] = get_args(Context)
 
 # What a context rule does: favoured earlier than other strategies; preferred within its own class
 # (does not move the option); caution; contraindicated; not studied in that population.
-CONTEXT_EFFECTS = ("earlier", "within-class", "caution", "contraindicated", "not-studied")
+ContextEffect = Literal["earlier", "within-class", "caution", "contraindicated", "not-studied"]
+CONTEXT_EFFECTS: tuple[str, ...] = get_args(ContextEffect)
 # Order of importance when flags are listed (most serious first); `avoid` is an adverse effect asked about.
 SEVERITY_ORDER = ("contraindicated", "avoid", "caution", "not-studied", "tried", "within-class", "earlier")
 
-FREQUENCIES = ("common", "serious", "rare")
+Frequency = Literal["common", "serious", "rare"]
+FREQUENCIES: tuple[str, ...] = get_args(Frequency)
 
-EFFECT_TAGS = (
+EffectTag = Literal[
     "weight-gain",
     "metabolic",
     "sedation",
@@ -120,4 +136,5 @@ EFFECT_TAGS = (
     "extrapyramidal",
     "hyperprolactinaemia",
     "serious-rash",
-)
+]
+EFFECT_TAGS: tuple[str, ...] = get_args(EffectTag)

@@ -75,7 +75,7 @@ def _loader_class() -> type:
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class LineLoader(base):  # type: ignore[misc,valid-type]
+    class LineLoader(base):  # type: ignore[misc,valid-type]  # the C or Python SafeLoader, chosen at run time
         pass
 
     def construct_mapping(loader: Any, node: Any) -> dict[object, object]:
