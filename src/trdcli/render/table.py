@@ -48,8 +48,20 @@ FAMILY_SHORT = {
 }
 
 
+class _Console(Console):
+    """Rich's console, except that a reader who goes away is the CLI's business.
+
+    Rich's own `on_broken_pipe` raises SystemExit(1), the code that means "invalid data"; here the
+    BrokenPipeError goes up to the CLI, which exits 0 silently as for every other format.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(env: Env, stderr: bool = False) -> Console:
-    return Console(
+    return _Console(
         file=env.stderr if stderr else env.stdout,
         width=env.width,
         force_terminal=env.force_terminal or None,
