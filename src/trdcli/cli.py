@@ -199,10 +199,27 @@ def output(view: str, fmt: Optional[enum.Enum], pager: Optional[bool] = None) ->
     env.end()
 
 
+def _kb_origin(kb: Optional[str]) -> Optional[str]:
+    """Words for where --kb's value came from: the command line or $TRD_KB (Click knows which)."""
+    if not kb:
+        return None
+    from .kbfiles import origin_of
+
+    try:
+        from typer._click.globals import get_current_context  # Typer vendors Click from 0.2x
+    except ImportError:  # an older Typer: tell them apart by the variable's value
+        return origin_of(kb)
+    ctx = get_current_context(silent=True)
+    source = ctx.get_parameter_source("kb") if ctx is not None else None
+    if source is None:
+        return origin_of(kb)
+    return origin_of(kb, from_env=source.name == "ENVIRONMENT")
+
+
 def _load(kb_path: Optional[str]) -> KnowledgeBase:
     from .load import load
 
-    return load(kb_path).kb
+    return load(kb_path, _kb_origin(kb_path)).kb
 
 
 def _version(value: bool) -> None:
@@ -440,7 +457,7 @@ def options(
                     "Give --prior-trials or --history, not both.",
                     hint="--history counts the failed adequate trials from the file.",
                 )
-            patient = load_history(history, resolve(kb))
+            patient = load_history(history, resolve(kb, _kb_origin(kb)))
             _warn(patient.warnings)
             prior_trials = trd_definition(patient)["counted_trials"]
             history_notes = [
@@ -595,7 +612,7 @@ def stage(
         from .history import load_history
         from .kbfiles import resolve
 
-        patient = load_history(history, resolve(kb))
+        patient = load_history(history, resolve(kb, _kb_origin(kb)))
         _warn(patient.warnings)
         base = _load(kb)
         result = staging.run(patient, patient.source, [m.value for m in model or ()] or None)
@@ -653,7 +670,7 @@ def validate(
         from .kbfiles import origin_of
 
         chosen = path or kb
-        report = checks.run(chosen, origin=None if path else origin_of(chosen))
+        report = checks.run(chosen, origin=origin_of(path, from_env=False) if path else _kb_origin(kb))
         with output("validate", fmt, False) as (render, env):
             render(report, env)
         if report.errors:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .errors import HistoryError, Issue, KnowledgeBaseError, Location
+from .names import did_you_mean
 from .domain import Context, Short, Slug, Text
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ class DrugsFile(Model):
 
 
 class ResponseRule(Model):
-    min_reduction_pct: float = Field(gt=0, le=100)
+    min_reduction_pct: float = Field(strict=True, gt=0, le=100)
     text: Text
     source: Slug
 
@@ -158,9 +159,9 @@ class ScaleEntry(Model):
     id: Slug
     name: Short
     aliases: list[Name] = Field(default_factory=list)
-    max: int = Field(gt=0, le=500)
+    max: int = Field(strict=True, gt=0, le=500)
     max_source: Slug
-    remission_max: float = Field(ge=0)
+    remission_max: float = Field(strict=True, ge=0)
     remission_text: Short
     remission_source: Slug
     note: Text | None = None
@@ -178,7 +179,7 @@ class ScalesFile(Model):
 
 
 class Episode(Model):
-    duration_months: float = Field(ge=0, le=1200)
+    duration_months: float = Field(strict=True, ge=0, le=1200)
     severity: Severity
 
 
@@ -186,8 +187,8 @@ class Score(Model):
     """A trial's outcome as scale scores at its start and at its end."""
 
     scale: Name = Field(description="phq-9, madrs, hamd-17, qids-sr-16 or bdi-ii (see data/scales.yaml).")
-    baseline: float = Field(ge=0, le=500, description="Score before the trial.")
-    end: float = Field(ge=0, le=500, description="Score at the end of the trial.")
+    baseline: float = Field(strict=True, ge=0, le=500, description="Score before the trial.")
+    end: float = Field(strict=True, ge=0, le=500, description="Score at the end of the trial.")
 
 
 class Trial(Model):
@@ -197,10 +198,10 @@ class Trial(Model):
     drug_class: TrialClass | None = Field(
         default=None, alias="class", description="Only needed for a drug the vocabulary does not know; must agree with it."
     )
-    weeks: float = Field(ge=0, le=520)
+    weeks: float = Field(strict=True, ge=0, le=520)
     adequate_dose: bool
     adherent: bool = True
-    improvement_pct: float | None = Field(default=None, ge=-100, le=100, description="Symptom reduction from baseline, %.")
+    improvement_pct: float | None = Field(strict=True, default=None, ge=-100, le=100, description="Symptom reduction from baseline, %.")
     score: Score | None = Field(default=None, description="Scale scores at baseline and end; the improvement is computed.")
     outcome: Judgement | None = Field(
         default=None, description="The clinician's judgement: response (50% or more), partial or none."
@@ -226,8 +227,8 @@ class EctCourse(Model):
 
     laterality: Laterality
     responded: bool | None = Field(default=None, description="Leave out when the response is not known.")
-    sessions: int | None = Field(default=None, ge=1, le=200)
-    after_trial: int | None = Field(
+    sessions: int | None = Field(strict=True, default=None, ge=1, le=200)
+    after_trial: int | None = Field(strict=True, 
         default=None, ge=0, le=100, description="Given after trial N (0: before any trial); default: after the last trial."
     )
 
@@ -897,9 +898,9 @@ def _one_spelling(issue: Issue) -> Issue:
     unknown = re.match(r"unknown field '(.+)'", issue.message)
     if unknown and issue.hint.startswith("allowed here: "):
         allowed = issue.hint.removeprefix("allowed here: ").split(", ")
-        close = difflib.get_close_matches(unknown.group(1), allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(unknown.group(1), [a for a in allowed if a != unknown.group(1)], n=1, cutoff=0.6)
         if close:
-            issue.hint = f"did you mean '{close[0]}'?"
+            issue.hint = did_you_mean(unknown.group(1), close[0])
     return issue
 
 
