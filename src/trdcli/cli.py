@@ -697,7 +697,10 @@ def schema(
 
         from .schema import json_schema
 
-        typer.echo(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=False))
+        from .env import utf8
+
+        # ASCII-escaped JSON when the console is not UTF-8 (the schema's descriptions hold '≥' and the like)
+        typer.echo(json.dumps(json_schema(kind.value), indent=2, ensure_ascii=not utf8(sys.stdout)))
 
 
 def _warn(issues: Any) -> None:
