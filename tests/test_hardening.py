@@ -174,7 +174,7 @@ def test_sigterm_runs_cleanup_and_leaves_no_temporary_file(tmp_path: Path) -> No
     for delay in (0.0, 0.2, 0.4, 0.6):
         p = subprocess.Popen([sys.executable, "-m", "trdcli", "options"], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, env=proc_env(TRD_CACHE_DIR=str(cache)))
-        deadline = time.monotonic() + 2
+        deadline = time.monotonic() + 0.05  # without trd's handler: 50 ms in, still running
         while not _caught(p.pid, signal.SIGTERM) and time.monotonic() < deadline:
             time.sleep(0.0005)
         time.sleep(delay)
@@ -183,7 +183,7 @@ def test_sigterm_runs_cleanup_and_leaves_no_temporary_file(tmp_path: Path) -> No
         err = p.stderr.read().decode()
         code = p.wait(timeout=60)
         assert "Traceback" not in err
-        assert code in (0, 128 + signal.SIGTERM)
+        assert code in (0, 128 + signal.SIGTERM)  # never -15: killed before `finally` could run
         assert not list(cache.glob(".*.tmp")) if cache.exists() else True
         shutil.rmtree(cache, ignore_errors=True)
 
