@@ -174,9 +174,10 @@ def test_sigterm_runs_cleanup_and_leaves_no_temporary_file(tmp_path: Path) -> No
     for delay in (0.0, 0.2, 0.4, 0.6):
         p = subprocess.Popen([sys.executable, "-m", "trdcli", "options"], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, env=proc_env(TRD_CACHE_DIR=str(cache)))
-        deadline = time.monotonic() + 0.05  # without trd's handler: 50 ms in, still running
+        deadline = time.monotonic() + 5
         while not _caught(p.pid, signal.SIGTERM) and time.monotonic() < deadline:
             time.sleep(0.0005)
+        assert _caught(p.pid, signal.SIGTERM), "trd installs no SIGTERM handler: a SIGTERM skips every `finally`"
         time.sleep(delay)
         p.send_signal(signal.SIGTERM)
         assert p.stderr is not None
