@@ -150,7 +150,8 @@ def test_ctrl_c_at_any_moment(after: float) -> None:
     assert p.stderr is not None
     err = p.stderr.read().decode()
     code = p.wait(timeout=60)
-    if code == 0:  # finished before the signal arrived: nothing to check
+    if code in (0, -signal.SIGINT):  # finished, or shutting down (Python restores the default handler): nothing to check
+        assert "Traceback" not in err
         return
     assert "Traceback" not in err
     assert err.strip().endswith("Interrupted.")
@@ -171,7 +172,7 @@ def test_keyboard_interrupt_inside_a_command_is_130() -> None:
 def test_sigterm_runs_cleanup_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     """SIGTERM during a cold run left a 500 KB temporary file; now SystemExit, `finally` removes it."""
     cache = tmp_path / "c"
-    for delay in (0.0, 0.2, 0.4, 0.6):
+    for delay in (0.0, 0.05, 0.1, 0.2):
         p = subprocess.Popen([sys.executable, "-m", "trdcli", "options"], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, env=proc_env(TRD_CACHE_DIR=str(cache)))
         deadline = time.monotonic() + 5
@@ -184,7 +185,9 @@ def test_sigterm_runs_cleanup_and_leaves_no_temporary_file(tmp_path: Path) -> No
         err = p.stderr.read().decode()
         code = p.wait(timeout=60)
         assert "Traceback" not in err
-        assert code in (0, 128 + signal.SIGTERM)  # never -15: killed before `finally` could run
+        finished = cache.exists() and any(cache.glob("kb-*.jsonl"))
+        # -15 only once the run is over (Python restores the default handler while it shuts down)
+        assert code in (0, 128 + signal.SIGTERM) or (code == -signal.SIGTERM and finished)
         assert not list(cache.glob(".*.tmp")) if cache.exists() else True
         shutil.rmtree(cache, ignore_errors=True)
 
