@@ -171,7 +171,16 @@ def test_a_pager_that_cannot_start_loses_nothing() -> None:
     assert code == 0 and "Electroconvulsive therapy" in out
 
 
+def _shells() -> None:
+    """What trd's entry point does when a shell asks for completions (CliRunner calls the app directly)."""
+    from typer._completion_classes import completion_init
+
+    completion_init()
+
+
 def test_completion_of_option_names_and_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    _shells()
+
     def complete(words: str) -> list[str]:
         env = {"_TRD_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words}
         result = runner.invoke(app, [], env=env, prog_name="trd")
@@ -190,7 +199,7 @@ def test_install_completion_writes_the_shell_script(shell: str, tmp_path, monkey
 
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(shellingham, "detect_shell", lambda: (shell, f"/bin/{shell}"))
-    result = runner.invoke(app, ["--install-completion"], prog_name="trd")
+    result = runner.invoke(app, ["--install-completion", shell], prog_name="trd")
     assert result.exit_code == 0, result.output
     assert f"{shell} completion installed" in result.output
     if shell == "bash":
@@ -213,6 +222,8 @@ def test_search_is_case_and_accent_insensitive() -> None:
 
 
 def test_completion_of_context_and_effect_values() -> None:
+    _shells()
+
     def complete(words: str) -> str:
         env = {"_TRD_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words}
         return runner.invoke(app, [], env=env, prog_name="trd").output

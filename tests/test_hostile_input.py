@@ -226,7 +226,7 @@ def test_kb_path_that_is_a_file_or_unreadable(tmp_path: Path) -> None:
     root = write_kb(tmp_path / "kb")
     (root / "references.yaml").unlink()
     (root / "references.yaml").mkdir()
-    assert_error(run(root, "refs"), "found a folder")
+    assert_error(run(root, "refs"), "a folder, not a YAML file")
 
 
 def test_the_knowledge_base_is_never_modified(tmp_path: Path) -> None:

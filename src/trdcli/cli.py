@@ -24,20 +24,6 @@ if TYPE_CHECKING:
     from .env import Env
 
 
-def _choices(name: str, values: tuple[str, ...]) -> type[enum.Enum]:
-    return enum.Enum(name, {v.replace("-", "_"): v for v in values}, type=str)  # type: ignore[return-value]  # functional Enum API
-
-
-if TYPE_CHECKING:  # mypy cannot see members of a functional Enum; at run time these are built from vocab
-    FamilyChoice = enum.Enum
-    ContextChoice = enum.Enum
-    EffectChoice = enum.Enum
-else:
-    FamilyChoice = _choices("FamilyChoice", FAMILIES)
-    ContextChoice = _choices("ContextChoice", CONTEXTS)
-    EffectChoice = _choices("EffectChoice", EFFECT_TAGS)
-
-
 class LineChoice(str, enum.Enum):
     first = "first"
     second = "second"
@@ -88,7 +74,7 @@ app = typer.Typer(
     ),
     epilog=examples('trd options --prior-trials 2', 'trd show ect', 'trd compare aripiprazole lithium', 'trd refs --for esketamine --format bibtex', 'trd search akathisia'),
     no_args_is_help=True,
-    add_completion=True,
+    add_completion=False,  # trd's own --install-completion/--show-completion below: they take a shell name
     rich_markup_mode=None,  # plain help: no Rich import for --help (fast, and stable in a pipe)
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -110,6 +96,15 @@ def _complete_names(incomplete: str) -> list[str]:
     low = fold(incomplete)
     found = dict.fromkeys(n for _pos, _oid, names in index for n in names if fold(n).startswith(low))
     return [f"'{n}'" if " " in n else n for n in found]
+
+
+def _completer(values: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """Shell completion for an option whose values are checked by trd (with a did-you-mean), not Typer."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
 
 
 KbOption = Annotated[
@@ -205,10 +200,27 @@ def output(view: str, fmt: Optional[enum.Enum], pager: Optional[bool] = None) ->
     env.end()
 
 
+def _kb_origin(kb: Optional[str]) -> Optional[str]:
+    """Words for where --kb's value came from: the command line or $TRD_KB (Click knows which)."""
+    if not kb:
+        return None
+    from .kbfiles import origin_of
+
+    try:
+        from typer._click.globals import get_current_context  # Typer vendors Click from 0.2x
+    except ImportError:  # an older Typer: tell them apart by the variable's value
+        return origin_of(kb)
+    ctx = get_current_context(silent=True)
+    source = ctx.get_parameter_source("kb") if ctx is not None else None
+    if source is None:
+        return origin_of(kb)
+    return origin_of(kb, from_env=source.name == "ENVIRONMENT")
+
+
 def _load(kb_path: Optional[str]) -> KnowledgeBase:
     from .load import load
 
-    return load(kb_path).kb
+    return load(kb_path, _kb_origin(kb_path)).kb
 
 
 def _version(value: bool) -> None:
@@ -230,12 +242,118 @@ def _version(value: bool) -> None:
     raise typer.Exit()
 
 
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_DETECT = "detect"  # the value of a bare --install-completion / --show-completion
+
+
+def _shell(value: str) -> str:
+    """The shell asked for, or the one trd runs under; a UsageError for any other word."""
+    from .errors import UsageError
+
+    if value == _DETECT:
+        from typer._completion_shared import _get_shell_name
+
+        found = None if os.environ.get("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION") else _get_shell_name()
+        if found not in SHELLS:
+            raise UsageError(
+                "Cannot tell which shell this is" + (f" ({_shown(found)} is not supported)." if found else "."),
+                hint="Name it: trd --install-completion bash (or zsh, fish, powershell).",
+            )
+        return str(found)
+    if value not in SHELLS:
+        import difflib
+
+        close = difflib.get_close_matches(value, SHELLS, n=1, cutoff=0.5)
+        raise UsageError(
+            f"trd has no completion for the shell {_shown(value)}.",
+            hint=(f"Did you mean '{close[0]}'? " if close else "") + "Shells: bash, zsh, fish, powershell (pwsh).",
+        )
+    return value
+
+
+def _shown(text: str) -> str:
+    from .query import shown
+
+    return shown(text)
+
+
+def _install_completion(value: Optional[str]) -> None:
+    """Install completion for the shell named (or detected), in that shell's own files."""
+    if value is None:
+        return
+    with guarded():
+        from typer._completion_shared import install
+
+        shell = _shell(value)
+        try:
+            shell, path = install(shell=shell, prog_name="trd", complete_var="_TRD_COMPLETE")
+        except FileNotFoundError as exc:
+            from .errors import TrdError
+
+            if exc.filename in SHELLS:  # typer asks PowerShell itself where its profile is
+                raise TrdError(
+                    f"Could not install {shell} completion: {exc.filename} is not installed here.",
+                    hint=f"Run it where {exc.filename} is installed, or use `trd --show-completion {shell}`.",
+                ) from None
+            raise TrdError(
+                f"Could not install {shell} completion: {exc.filename or 'a file'} cannot be created ({exc.strerror}).",
+                hint="Check that your home folder exists and is writable.",
+            ) from None
+        except OSError as exc:
+            from .errors import TrdError
+
+            where = f" {exc.filename}" if exc.filename else ""
+            raise TrdError(
+                f"Could not install {shell} completion: cannot write{where} ({exc.strerror or exc}).",
+                hint=f"Check that your home folder is writable, or add the output of `trd --show-completion {shell}` "
+                "to your shell's start-up file yourself.",
+            ) from None
+        typer.echo(f"{shell} completion installed in {path}")
+        typer.echo("Completion will take effect once you restart the terminal.")
+    raise typer.Exit()
+
+
+def _show_completion(value: Optional[str]) -> None:
+    """Print the completion script for the shell named (or detected)."""
+    if value is None:
+        return
+    with guarded():
+        from typer._completion_shared import get_completion_script
+
+        typer.echo(get_completion_script(prog_name="trd", complete_var="_TRD_COMPLETE", shell=_shell(value)))
+    raise typer.Exit()
+
+
 @app.callback()
 def main_callback(
     version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the program and knowledge-base versions."),
     ] = False,
+    install_completion: Annotated[
+        Optional[str],
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            callback=_install_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Install completion for SHELL (bash, zsh, fish, powershell), or for the current shell.",
+            show_default=False,
+        ),
+    ] = None,
+    show_completion: Annotated[
+        Optional[str],
+        typer.Option(
+            "--show-completion",
+            metavar="[SHELL]",
+            callback=_show_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Print the completion script for SHELL, or for the current shell, to install it yourself.",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """Cited, graded options for treatment-resistant depression."""
@@ -264,11 +382,12 @@ def options(
         ),
     ] = None,
     family: Annotated[
-        Optional[list[FamilyChoice]],
+        Optional[list[str]],
         typer.Option(
             "--family",
             "-f",
             metavar="FAMILY",
+            autocompletion=_completer(FAMILIES),
             help="Only this family (repeat for several): " + ", ".join(FAMILIES) + ".",
             show_default=False,
         ),
@@ -278,22 +397,24 @@ def options(
         typer.Option("--line", "-l", help="Only options CANMAT 2023 rates at this line.", show_default=False),
     ] = None,
     context: Annotated[
-        Optional[list[ContextChoice]],
+        Optional[list[str]],
         typer.Option(
             "--context",
             "-c",
             metavar="CONTEXT",
+            autocompletion=_completer(CONTEXTS),
             help="Patient context (repeat for several): " + ", ".join(CONTEXTS) + ". Marks what guidelines "
             "favour earlier, caution or contraindicate, and says why.",
             show_default=False,
         ),
     ] = None,
     avoid: Annotated[
-        Optional[list[EffectChoice]],
+        Optional[list[str]],
         typer.Option(
             "--avoid",
             "-a",
             metavar="EFFECT",
+            autocompletion=_completer(EFFECT_TAGS),
             help="Adverse effect to avoid (repeat for several): " + ", ".join(EFFECT_TAGS[:9]) + ", and others. "
             "Options with a sourced record of it are flagged.",
             show_default=False,
@@ -323,7 +444,7 @@ def options(
     with guarded(debug):
         from . import query
 
-        contexts = tuple(c.value for c in context or ())
+        contexts = tuple(context or ())
         history_notes: list[str] = []
         tried: dict[str, list[query.Flag]] = {}
         if history is not None:
@@ -337,7 +458,7 @@ def options(
                     "Give --prior-trials or --history, not both.",
                     hint="--history counts the failed adequate trials from the file.",
                 )
-            patient = load_patient(history, resolve(kb))
+            patient = load_patient(history, resolve(kb, _kb_origin(kb)))
             _warn(patient.warnings)
             prior_trials = trd_definition(patient)["counted_trials"]
             history_notes = [
@@ -352,10 +473,10 @@ def options(
         base = _load(kb)
         q = query.OptionsQuery(
             prior_trials=prior_trials,
-            families=tuple(f.value for f in family or ()),
+            families=tuple(family or ()),
             line=line.value if line else None,
             contexts=contexts,
-            avoid=tuple(a.value for a in avoid or ()),
+            avoid=tuple(avoid or ()),
             strict=strict,
         )
         result = query.select(base, q, tried)
@@ -533,7 +654,7 @@ def stage(
         from .kbfiles import resolve
         from .patient import load_patient
 
-        patient = load_patient(history, resolve(kb))
+        patient = load_patient(history, resolve(kb, _kb_origin(kb)))
         _warn(patient.warnings)
         base = _load(kb)
         result = staging.run(patient, patient.source, [m.value for m in model or ()] or None)
@@ -591,7 +712,7 @@ def validate(
         from .kbfiles import origin_of
 
         chosen = path or kb
-        report = checks.run(chosen, origin=None if path else origin_of(chosen))
+        report = checks.run(chosen, origin=origin_of(path, from_env=False) if path else _kb_origin(kb))
         with output("validate", fmt, False) as (render, env):
             render(report, env)
         if report.errors:
@@ -618,12 +739,15 @@ def schema(
 
         from .schema import json_schema
 
+        from .env import utf8
+
         cls = None
         if kind.value in ("history", "drugs", "scales"):  # a treatment history and its vocabulary files
             from .history import FILE_MODELS
 
             cls = FILE_MODELS[kind.value]
-        typer.echo(json.dumps(json_schema(kind.value, cls), indent=2, ensure_ascii=False))
+        # ASCII-escaped JSON when the console is not UTF-8 (the schema's descriptions hold '≥' and the like)
+        typer.echo(json.dumps(json_schema(kind.value, cls), indent=2, ensure_ascii=not utf8(sys.stdout)))
 
 
 def _warn(issues: Any) -> None:
@@ -632,6 +756,22 @@ def _warn(issues: Any) -> None:
         _stderr(f"warning: {issue.render()}\n")
 
 
+def _bare_completion_flags(argv: list[str]) -> list[str]:
+    """A bare `--install-completion` (or `--show-completion`) means the current shell."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        if arg in ("--install-completion", "--show-completion"):
+            following = argv[i + 1] if i + 1 < len(argv) else None
+            if following is None or following.startswith("-"):
+                out.append(_DETECT)
+    return out
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (`trdcli._entry.main` calls it with the signal handlers set)."""
+    if os.environ.get("_TRD_COMPLETE"):  # the shell asks for completions (Typer registers its shells only with add_completion)
+        from typer._completion_classes import completion_init
+
+        completion_init()
+    app(args=_bare_completion_flags(sys.argv[1:]), prog_name="trd")

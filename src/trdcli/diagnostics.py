@@ -14,6 +14,7 @@ from typing import Any
 from . import domain
 from .domain import Path
 from .errors import Issue
+from .names import did_you_mean, fold
 from .yamlpos import Document
 
 
@@ -27,13 +28,21 @@ def field_path(loc: tuple[object, ...], data: Any = None) -> str:
             if isinstance(node, list) and 0 <= part < len(node):
                 node = node[part]
                 if isinstance(node, dict) and isinstance(node.get("id"), str):
-                    out += f"({node['id']})"
+                    out += f"({_visible(node['id'])})"
             else:
                 node = None
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{_visible(part)}" if out else _visible(part)
             node = node.get(part) if isinstance(node, dict) else None
     return out
+
+
+def _visible(part: object) -> str:
+    """A key or id from a file as it may be printed: control, bidi and invisible characters escaped."""
+    text = str(part)
+    if text.isprintable():
+        return text if len(text) <= 60 else text[:59] + "…"
+    return short(text)[1:-1]
 
 
 def issue_at(doc: Document, loc: tuple[object, ...], message: str, check: str, hint: str = "", severity: str = "error") -> Issue:
@@ -47,6 +56,12 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
         for p in loc
         if not (isinstance(p, str) and ("[" in p or p.startswith("function-") or p in domain.RATING_TYPES))
     )
+
+
+def _key(name: object) -> str:
+    """A field name as typed, quoted; escaped when it holds what does not show on screen."""
+    text = str(name)
+    return f"'{text}'" if text.isprintable() and len(text) <= 60 else short(text)
 
 
 def short(value: object, limit: int = 60) -> str:
@@ -84,18 +99,16 @@ def pydantic_issues(exc: Any, doc: Document, top: type) -> list[Issue]:
             hint = "each guideline's rating keeps that guideline's own terms"
         elif kind == "extra_forbidden" or kind == "unexpected_keyword_argument":
             name = loc[-1] if loc else "?"
-            msg = f"unknown field '{name}'"
+            msg = f"unknown field {_key(name)}"
             known = [k for k in known_fields(top, doc.data, loc) if k != name]
-            near = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6) if known else []
-            hint = f"did you mean '{near[0]}'?" if near else (f"allowed here: {', '.join(known)}" if known else "remove it")
+            near = difflib.get_close_matches(fold(str(name)), known, n=1, cutoff=0.6) if known else []
+            hint = did_you_mean(name, near[0]) if near else (f"allowed here: {', '.join(known)}" if known else "remove it")
         elif kind in ("missing", "missing_keyword_argument"):
             msg = f"missing required field '{loc[-1]}'" if loc else "missing required field"
             line_loc = loc[:-1]
         elif kind.startswith("literal_error") or kind == "enum":
             msg = f"{short(err.get('input'))} is not allowed: {msg[0].lower() + msg[1:]}"
-            close = _close_literal(err)
-            if close:
-                hint = f"did you mean '{close}'?"
+            hint = did_you_mean(err.get("input"), _close_literal(err))
         elif kind == "unknown_scheme":
             given = err.get("input", {}).get("scheme") if isinstance(err.get("input"), dict) else None
             if given is None:
@@ -103,11 +116,11 @@ def pydantic_issues(exc: Any, doc: Document, top: type) -> list[Issue]:
                 hint = "one of: " + ", ".join(domain.RATING_TYPES)
             else:
                 msg = f"{short(given)} is not allowed: {msg}"
-                near = difflib.get_close_matches(str(given), list(domain.RATING_TYPES), n=1, cutoff=0.6)
-                hint = f"did you mean '{near[0]}'?" if near else ""
+                near = difflib.get_close_matches(fold(str(given)), list(domain.RATING_TYPES), n=1, cutoff=0.6)
+                hint = did_you_mean(given, near[0]) if near else ""
         elif kind == "value_error":
             msg = msg.removeprefix("Value error, ")
-        elif kind == "int_type" and isinstance(err.get("input"), bool):
+        elif kind in ("int_type", "float_type") and isinstance(err.get("input"), bool):
             msg = f"{err['input']!r} (a YAML yes/no) is not a number"
             hint = "write the number itself; YAML reads yes, no, true, false, on and off as booleans"
         elif kind == "string_pattern_mismatch" and "\x00" in str(err.get("ctx", {}).get("pattern", "")):
@@ -128,7 +141,7 @@ def pydantic_issues(exc: Any, doc: Document, top: type) -> list[Issue]:
 def _close_literal(err: dict[str, Any]) -> str:
     expected = str(err.get("ctx", {}).get("expected", ""))
     values = [v.strip().strip("'") for v in expected.replace(" or ", ",").split(",") if v.strip()]
-    close = difflib.get_close_matches(str(err.get("input")), values, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(fold(str(err.get("input"))), values, n=1, cutoff=0.6)
     return close[0] if close else ""
 
 

@@ -80,6 +80,28 @@ class Int:
         return core_schema.int_schema(ge=self.ge, le=self.le, strict=True)
 
 
+class NoBool:
+    """A Literal of numbers that a YAML boolean cannot satisfy (`level: yes` is not level 1).
+
+    Pydantic compares Literal values with ==, and True == 1; this refuses booleans before that.
+    """
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(_refuse_bool, handler(source))
+
+
+def _refuse_bool(value: object) -> object:
+    if isinstance(value, bool):
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError("int_type", "Input should be a valid integer, not a boolean")
+    return value
+
+
 class Tagged:
     """A union of dataclasses told apart by one field (the rating's `scheme`)."""
 
@@ -224,7 +246,7 @@ class Rating(Node):
 class CanmatRating(Rating):
     scheme: Literal["canmat-2023", "canmat-2016"]
     line: CanmatLine | None = None
-    level: CanmatLevel | None = None
+    level: Annotated[CanmatLevel, NoBool()] | None = None
 
     def __post_init__(self) -> None:
         if self.line is None and self.level is None:
@@ -729,9 +751,11 @@ class KnowledgeBase:
 def _suggest(rid: str, known: dict[str, int], where: str = "references.yaml") -> str:
     import difflib
 
-    close = difflib.get_close_matches(rid, list(known), n=1, cutoff=0.6)
+    from .names import did_you_mean
+
+    close = difflib.get_close_matches(rid, [k for k in known if k != rid], n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'? Otherwise add it to {where}"
+        return f"{did_you_mean(rid, close[0])} Otherwise add it to {where}"
     return f"add it to {where}, or correct the id"
 
 

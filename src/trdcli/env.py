@@ -183,6 +183,12 @@ class Env:
         if command and (self.pager or text.count("\n") >= self.height):
             env = dict(os.environ)
             env.setdefault("LESS", "FRX")
+            import signal
+
+            try:  # Ctrl-C belongs to the pager while it runs (as with git); the child gets the default handler
+                previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+            except ValueError:  # not the main thread
+                previous = None
             try:
                 proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
                 assert proc.stdin is not None
@@ -196,5 +202,8 @@ class Env:
                 self.stderr.write(f"trd: the pager '{' '.join(command)}' exited with status {proc.returncode}; output follows.\n")
             except OSError as exc:
                 self.stderr.write(f"trd: the pager '{' '.join(command)}' could not start ({exc.strerror}); output follows.\n")
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
         self.stdout.write(text)
         self.stdout.flush()

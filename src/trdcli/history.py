@@ -49,6 +49,7 @@ from .patient import (
 __all__ = ["MIN_WEEKS", "Kind", "Outcome", "Patient", "PatientEct", "PatientTrial", "Tried", "tried_options", "vocabulary_root"]
 from .domain import Short, Slug, Text
 from .vocab import Context
+from .names import did_you_mean
 
 if TYPE_CHECKING:
     from .yamlpos import Document
@@ -160,7 +161,7 @@ class DrugsFile(Model):
 
 
 class ResponseRule(Model):
-    min_reduction_pct: float = Field(gt=0, le=100)
+    min_reduction_pct: float = Field(strict=True, gt=0, le=100)
     text: Text
     source: Slug
 
@@ -171,9 +172,9 @@ class ScaleEntry(Model):
     id: Slug
     name: Short
     aliases: list[Name] = Field(default_factory=list)
-    max: int = Field(gt=0, le=500)
+    max: int = Field(strict=True, gt=0, le=500)
     max_source: Slug
-    remission_max: float = Field(ge=0)
+    remission_max: float = Field(strict=True, ge=0)
     remission_text: Short
     remission_source: Slug
     note: Text | None = None
@@ -191,7 +192,7 @@ class ScalesFile(Model):
 
 
 class Episode(Model):
-    duration_months: float = Field(ge=0, le=1200)
+    duration_months: float = Field(strict=True, ge=0, le=1200)
     severity: Severity
 
 
@@ -199,8 +200,8 @@ class Score(Model):
     """A trial's outcome as scale scores at its start and at its end."""
 
     scale: Name = Field(description="phq-9, madrs, hamd-17, qids-sr-16 or bdi-ii (see data/scales.yaml).")
-    baseline: float = Field(ge=0, le=500, description="Score before the trial.")
-    end: float = Field(ge=0, le=500, description="Score at the end of the trial.")
+    baseline: float = Field(strict=True, ge=0, le=500, description="Score before the trial.")
+    end: float = Field(strict=True, ge=0, le=500, description="Score at the end of the trial.")
 
 
 class Trial(Model):
@@ -210,10 +211,10 @@ class Trial(Model):
     drug_class: TrialClass | None = Field(
         default=None, alias="class", description="Only needed for a drug the vocabulary does not know; must agree with it."
     )
-    weeks: float = Field(ge=0, le=520)
+    weeks: float = Field(strict=True, ge=0, le=520)
     adequate_dose: bool
     adherent: bool = True
-    improvement_pct: float | None = Field(default=None, ge=-100, le=100, description="Symptom reduction from baseline, %.")
+    improvement_pct: float | None = Field(strict=True, default=None, ge=-100, le=100, description="Symptom reduction from baseline, %.")
     score: Score | None = Field(default=None, description="Scale scores at baseline and end; the improvement is computed.")
     outcome: Judgement | None = Field(
         default=None, description="The clinician's judgement: response (50% or more), partial or none."
@@ -239,8 +240,8 @@ class EctCourse(Model):
 
     laterality: Laterality
     responded: bool | None = Field(default=None, description="Leave out when the response is not known.")
-    sessions: int | None = Field(default=None, ge=1, le=200)
-    after_trial: int | None = Field(
+    sessions: int | None = Field(strict=True, default=None, ge=1, le=200)
+    after_trial: int | None = Field(strict=True, 
         default=None, ge=0, le=100, description="Given after trial N (0: before any trial); default: after the last trial."
     )
 
@@ -808,9 +809,9 @@ def _one_spelling(issue: Issue) -> Issue:
     unknown = re.match(r"unknown field '(.+)'", issue.message)
     if unknown and issue.hint.startswith("allowed here: "):
         allowed = issue.hint.removeprefix("allowed here: ").split(", ")
-        close = difflib.get_close_matches(unknown.group(1), allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(unknown.group(1), [a for a in allowed if a != unknown.group(1)], n=1, cutoff=0.6)
         if close:
-            issue.hint = f"did you mean '{close[0]}'?"
+            issue.hint = did_you_mean(unknown.group(1), close[0])
     return issue
 
 

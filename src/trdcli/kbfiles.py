@@ -78,14 +78,14 @@ def resolve(path: str | os.PathLike[str] | None = None, origin: str | None = Non
     chosen: str | os.PathLike[str] | None = path or os.environ.get(ENV_VAR) or None
     origin = origin or origin_of(chosen)
     root = bundled_path() if chosen is None else Path(chosen).expanduser()
-    if root.is_file() and root.name == "kb.yaml":
-        root = root.parent
     try:
+        if root.name == "kb.yaml" and root.is_file():
+            root = root.parent
         is_dir = root.is_dir()
         has_meta = is_dir and (root / "kb.yaml").is_file()
         if is_dir:
             os.listdir(root)
-    except PermissionError:
+    except PermissionError:  # the folder, or one on the way to it
         raise KnowledgeBaseError(
             f"Knowledge base not readable: {root} (from {origin}): permission denied.",
             hint="Check the folder's permissions, or point --kb or TRD_KB at another folder.",

@@ -60,6 +60,8 @@ def load(path: str | os.PathLike[str] | None = None, origin: str | None = None) 
     """
     from . import cache
 
+    chosen = path or os.environ.get(kbfiles.ENV_VAR) or None
+    origin = origin or kbfiles.origin_of(chosen)
     root = kbfiles.resolve(path, origin)
     listing = kbfiles.files(root)
     contents, read_issues = _read_all(root, listing)
@@ -73,9 +75,11 @@ def load(path: str | os.PathLike[str] | None = None, origin: str | None = None) 
     if loaded is None:
         errors = [i for i in issues if i.severity == "error"]
         count = len(errors)
+        whose = "The bundled knowledge base" if chosen is None else f"The knowledge base {display_path(root)} (from {origin})"
+        report = f"trd validate {chosen}" if origin.startswith("--kb") else "trd validate"
         raise KnowledgeBaseError(
-            f"The knowledge base is invalid: {count} problem{'s' if count != 1 else ''}.",
-            hint="Fix the files at the lines shown, or run `trd validate` for the full report.",
+            f"{whose} is invalid: {count} problem{'s' if count != 1 else ''}.",
+            hint=f"Fix the files at the lines shown, or run `{report}` for the full report.",
             issues=errors,
         )
     if key is not None:

@@ -44,3 +44,16 @@ def mixed_scripts(name: str) -> str:
         if len(scripts) > 1:
             return " and ".join(sorted(scripts))
     return ""
+
+
+def did_you_mean(typed: object, candidate: str) -> str:
+    """A did-you-mean hint that never names what was typed, and says why two spellings differ
+    when they look alike ('schemеs' with a Cyrillic е is not 'schemes')."""
+    text = str(typed)
+    if not candidate or text == candidate:
+        return ""
+    odd = dict.fromkeys(c for c in text if (ord(c) > 127 or not c.isprintable()) and c not in candidate)
+    if not odd:
+        return f"did you mean '{candidate}'?"
+    named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')}" for c in odd)
+    return f"did you mean '{candidate}'? {text.encode('ascii', 'backslashreplace').decode()!s} has {named}; retype it"

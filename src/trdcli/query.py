@@ -127,13 +127,35 @@ def flags_of(opt: Option, contexts: tuple[str, ...], avoid: tuple[str, ...], kb:
     return sorted(out, key=lambda f: severity_rank(f.kind))
 
 
+def nearest_choice(value: str, allowed: tuple[str, ...]) -> str:
+    """The allowed value a mistyped one most likely meant ('' when none is close)."""
+    import difflib
+
+    from .vocab import SYNONYMS
+
+    key = fold_name(value)
+    if not key:
+        return ""
+    by_key = {fold_name(a): a for a in allowed}
+    if key in by_key:  # case, spaces or underscores: `--context Older_Adult`
+        return by_key[key]
+    synonym = SYNONYMS.get(key) or SYNONYMS.get(fold(value).strip())
+    if synonym in allowed:
+        return str(synonym)
+    starting = [a for k, a in by_key.items() if k.startswith(key) or (len(key) >= 4 and key in k)]
+    if len(starting) == 1:
+        return starting[0]
+    close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+    return by_key[close[0]] if close else ""
+
+
 def _check_choice(value: str, allowed: tuple[str, ...], what: str, flag: str) -> None:
     if value not in allowed:
-        import difflib
-
-        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
-        hint = (f"Did you mean '{close[0]}'? " if close else "") + f"{what}: {', '.join(allowed)}."
-        raise UsageError(f"Unknown {what.lower().rstrip('s')} '{value}' for {flag}.", hint=hint)
+        close = nearest_choice(value, allowed)
+        hint = (f"Did you mean '{close}'? " if close else "") + f"{what}: {', '.join(allowed)}."
+        plural = what.lower()
+        singular = plural[:-3] + "y" if plural.endswith("ies") else plural.removesuffix("s")
+        raise UsageError(f"Unknown {singular} {shown(value)} for {flag}.", hint=hint)
 
 
 def select(kb: KnowledgeBase, q: OptionsQuery, tried: dict[str, list[Flag]] | None = None) -> OptionsResult:

@@ -621,13 +621,15 @@ def citation_text(ref: Reference) -> str:
 
 
 def search_view(hits: Sequence[Hit], text: str, kb: KnowledgeBase, program_version: str, near: Sequence[str] = ()) -> Document:
-    doc = Document(title=f"Search: {text}")
+    from .query import shown
+
+    doc = Document(title=f"Search: {shown(text)}")  # what was typed, escaped and shortened
     section = Section("matches", f"{len(hits)} matches")
     for h in hits:
         section.items.append(Item(h.text, label=f"{h.kind} {h.id}", details=[h.field]))
     doc.sections.append(section)
     if not hits:
-        doc.empty = "No option or reference mentions that." + (f" Did you mean: {', '.join(near)}?" if near else "")
+        doc.empty = f"No option or reference mentions {shown(text)}." + (f" Did you mean: {', '.join(near)}?" if near else "")
     doc.footer = footer(kb, program_version)
     doc.disclaimer = kb.meta.disclaimer
     return doc

@@ -138,3 +138,42 @@ EffectTag = Literal[
     "serious-rash",
 ]
 EFFECT_TAGS: tuple[str, ...] = get_args(EffectTag)
+
+# Everyday words for a value, for the did-you-mean of `--context` and `--avoid` (never accepted as
+# the value itself: a typo is shown its nearest value and the command stops).
+SYNONYMS = {
+    "elderly": "older-adult",
+    "geriatric": "older-adult",
+    "older": "older-adult",
+    "old-age": "older-adult",
+    "psychosis": "psychotic-features",
+    "psychotic": "psychotic-features",
+    "pregnant": "pregnancy",
+    "postnatal": "postpartum",
+    "perinatal": "postpartum",
+    "suicidal": "high-suicide-risk",
+    "suicide": "high-suicide-risk",
+    "anxiety": "anxious-distress",
+    "anxious": "anxious-distress",
+    "bipolar": "bipolar-spectrum",
+    "substance": "substance-use",
+    "addiction": "substance-use",
+    "alcohol": "substance-use",
+    "weight": "weight-gain",
+    "obesity": "weight-gain",
+    "sexual": "sexual-dysfunction",
+    "drowsiness": "sedation",
+    "somnolence": "sedation",
+    "qt": "qt-prolongation",
+    "qtc": "qt-prolongation",
+    "hypertension": "blood-pressure",
+    "seizures": "seizure",
+    "epilepsy": "seizure",
+    "diabetes": "metabolic",
+    "cognition": "cognitive-effects",
+    "memory": "cognitive-effects",
+    "eps": "extrapyramidal",
+    "prolactin": "hyperprolactinaemia",
+    "hyperprolactinemia": "hyperprolactinaemia",
+    "anesthesia": "anaesthesia",
+}

@@ -67,6 +67,8 @@ def display_path(path: Path) -> str:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    if rel == ".." or rel.startswith(".." + os.sep):  # `..` says less than the path that was given
+        return str(path)
     return rel if len(rel) < len(str(path)) else str(path)
 
 
@@ -127,6 +129,9 @@ def _loader_class() -> type:
 _LOADER: type | None = None
 
 
+_FOLDER_HINT = "Give the path of a YAML file in it."
+
+
 def read_bytes(path: Path, kind: str = "knowledge-base file", limit: int = MAX_FILE_BYTES, too_big_hint: str = "") -> bytes:
     """The bytes of one regular file, at most `limit`; KnowledgeBaseError (with file) otherwise.
 
@@ -139,13 +144,13 @@ def read_bytes(path: Path, kind: str = "knowledge-base file", limit: int = MAX_F
     except FileNotFoundError:
         raise KnowledgeBaseError(f"{shown}: the {kind} does not exist.") from None
     except IsADirectoryError:
-        raise KnowledgeBaseError(f"{shown}: expected a YAML file, found a folder.") from None
+        raise KnowledgeBaseError(f"{shown}: the {kind} is a folder, not a YAML file.", hint=_FOLDER_HINT) from None
     except OSError as exc:
         raise KnowledgeBaseError(f"{shown}: cannot read the {kind}: {exc.strerror}.") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise KnowledgeBaseError(f"{shown}: expected a YAML file, found a folder.")
+            raise KnowledgeBaseError(f"{shown}: the {kind} is a folder, not a YAML file.", hint=_FOLDER_HINT)
         if not stat.S_ISREG(mode):
             what = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
             raise KnowledgeBaseError(
@@ -309,6 +314,8 @@ def _yaml_hint(exc: Any, text: str = "") -> str:
         lines = text.splitlines()
         if 0 <= mark.line < len(lines):
             at = lines[mark.line][mark.column : mark.column + 1] or lines[mark.line][:1]
+    if "not a real date" in problem:
+        return "Check the day and the month: the date does not exist in the calendar."
     if "\\t" in problem or "tab" in problem or at == "\t":
         return "YAML indentation must use spaces, not tabs: replace the tab at that line with spaces."
     return "Check the indentation and quoting around that line; a value containing ': ' or '#' needs quotes."

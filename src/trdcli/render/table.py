@@ -297,7 +297,15 @@ def _rich_table(doc: Document, env: Env) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
+    class _Console(Console):
+        """Rich's console, except that a reader who goes away is the CLI's business: Rich's own
+        `on_broken_pipe` exits 1, the code that means "invalid data"; the CLI exits 0 silently."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = _Console(
         file=env.stdout,
         width=env.width,
         force_terminal=env.force_terminal or None,
