@@ -30,7 +30,7 @@ from typing import Any, overload
 from . import __version__
 from .domain import SCHEMA_VERSION, DrugClass, EvidenceScheme, KnowledgeBase, Meta, Option, Reference, from_plain, to_plain
 
-FORMAT = "trd-kb-cache/4"  # bump when the layout of the classes or of the file changes
+FORMAT = "trd-kb-cache/5"  # bump when the layout of the classes or of the file changes
 MAX_FILES = 16  # cached knowledge bases kept; older ones are removed
 STALE_TMP_SECONDS = 60
 
@@ -191,6 +191,7 @@ def read(k: str) -> KnowledgeBase | None:
             classes=tuple(from_plain(DrugClass, c) for c in base["classes"]),
             options=LazyOptions(lines[1 : 1 + count]),
             names=tuple(tuple(n) for n in header["index"]),
+            cites=tuple(tuple(c) for c in header["cites"]),
         )
     except Exception:  # noqa: BLE001 - a broken cache is a miss, never an error
         return None
@@ -217,6 +218,7 @@ def write(k: str, kb: KnowledgeBase) -> None:
         "checksum": _checksum(body),
         "count": len(kb.options),
         "index": [o.names() for o in kb.options],
+        "cites": [o.cited_ids() for o in kb.options],
     }
     payload = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + body
     _write_atomic(path, payload)

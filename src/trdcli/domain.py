@@ -597,6 +597,7 @@ class KnowledgeBase:
     options: Sequence[Option]  # a tuple, or the cache's lazily built sequence
     classes: tuple[DrugClass, ...] = ()
     names: tuple[tuple[str, ...], ...] | None = None  # per option [id, name, *aliases]; derived if absent
+    cites: tuple[tuple[str, ...], ...] | None = None  # per option its cited reference ids; derived if absent
     _refs: dict[str, Reference] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -635,9 +636,13 @@ class KnowledgeBase:
     def cited_by(self) -> dict[str, list[str]]:
         """reference id -> ids of the options (and 'kb', 'legend', 'class:...') that cite it."""
         out: dict[str, list[str]] = {r.id: [] for r in self.references}
-        for opt in self.options:
-            for rid in opt.cited_ids():
-                out.setdefault(rid, []).append(opt.id)
+        if self.names is not None and self.cites is not None:  # from the cache: no option is built
+            pairs = [(names[0], cited) for names, cited in zip(self.names, self.cites)]
+        else:
+            pairs = [(opt.id, tuple(opt.cited_ids())) for opt in self.options]
+        for oid, cited in pairs:
+            for rid in cited:
+                out.setdefault(rid, []).append(oid)
         for _path, _what, role, rid in self.other_citations():
             if role not in out.setdefault(rid, []):
                 out[rid].append(role)
