@@ -52,7 +52,7 @@ def install_handlers() -> None:
         pass
 
 
-def _quiet_stdout() -> None:
+def quiet_stdout() -> None:
     """The reader went away: point stdout at /dev/null so the flush at exit cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -75,12 +75,12 @@ def main() -> None:
         _say("Interrupted.\n")
         code = INTERRUPTED
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
         code = 0
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
     except (OSError, ValueError, AttributeError):
         pass
     sys.exit(code)

@@ -139,20 +139,33 @@ def _read_entry(path: Path | None) -> bytes | None:
         os.close(fd)
 
 
-def read_json(kind: str, k: str) -> Any:
-    """A small cached value (a validated history) stored by `write_json`, or None on any miss."""
-    d = directory()
-    data = _read_entry(None if d is None else d / f"{kind}-{k[:40]}.json")
+def _verified(data: bytes | None, k: str) -> tuple[dict[str, Any], bytes] | None:
+    """(header, body) of an entry written by this program for key `k` whose body is intact, else None."""
     if data is None:
         return None
     try:
         head, _, body = data.partition(b"\n")
         header = json.loads(head)
-        if header.get("format") != FORMAT or header.get("trd") != __version__ or header.get("key") != k:
-            return None
-        if _checksum(body) != header.get("checksum"):
-            return None
-        return json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(header, dict):
+        return None
+    if header.get("format") != FORMAT or header.get("trd") != __version__ or header.get("key") != k:
+        return None
+    if _checksum(body) != header.get("checksum"):
+        return None  # truncated, padded or edited
+    return header, body
+
+
+def read_json(kind: str, k: str) -> Any:
+    """A small cached value (a validated history) stored by `write_json`, or None on any miss."""
+    d = directory()
+    data = _read_entry(None if d is None else d / f"{kind}-{k[:40]}.json")
+    found = _verified(data, k)
+    if found is None:
+        return None
+    try:
+        return json.loads(found[1])
     except Exception:  # noqa: BLE001 - a broken entry is a miss
         return None
 
@@ -169,16 +182,11 @@ def write_json(kind: str, k: str, value: Any) -> None:
 
 def read(k: str) -> KnowledgeBase | None:
     """The cached knowledge base, or None on any kind of miss."""
-    data = _read_entry(_path(k))
-    if data is None:
+    found = _verified(_read_entry(_path(k)), k)
+    if found is None:
         return None
+    header, body = found
     try:
-        head, _, body = data.partition(b"\n")
-        header = json.loads(head)
-        if header.get("format") != FORMAT or header.get("trd") != __version__ or header.get("key") != k:
-            return None
-        if _checksum(body) != header.get("checksum"):
-            return None  # truncated, padded or edited
         lines = body.split(b"\n")
         count = header["count"]
         if len(lines) != count + 2 or lines[-1] != b"" or len(header["index"]) != count:

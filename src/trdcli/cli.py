@@ -157,7 +157,9 @@ def guarded(debug: bool = False) -> Iterator[None]:
         _stderr("Interrupted.\n")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except BrokenPipeError:
-        _quiet_stdout()
+        from ._entry import quiet_stdout
+
+        quiet_stdout()
         raise typer.Exit(0) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback without --debug
         if _debug_wanted(debug):
@@ -176,14 +178,6 @@ def _stderr(text: str) -> None:
     except UnicodeEncodeError:
         sys.stderr.write(text.encode("ascii", "replace").decode("ascii"))
 
-
-def _quiet_stdout() -> None:
-    """The reader went away (`trd refs | head`): silence the interpreter's flush at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 @contextmanager

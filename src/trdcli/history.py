@@ -85,25 +85,7 @@ DrugClassId = Literal[
 ]
 # The classes a trial's `class:` may name: the vocabulary's, and `other`, the spelling of
 # `other-antidepressant` that histories written before the vocabulary used.
-TrialClass = Literal[
-    "ssri",
-    "snri",
-    "tca",
-    "maoi",
-    "other",
-    "other-antidepressant",
-    "antipsychotic",
-    "lithium",
-    "thyroid-hormone",
-    "stimulant",
-    "wakefulness-promoting",
-    "dopamine-agonist",
-    "anticonvulsant",
-    "anxiolytic",
-    "ketamine",
-    "esketamine",
-    "psychedelic",
-]
+TrialClass = Literal[DrugClassId, Literal["other"]]
 CLASS_SPELLINGS = {"other": "other-antidepressant"}
 ANTIDEPRESSANT_CLASSES = ("ssri", "snri", "tca", "maoi", "other-antidepressant")
 Severity = Literal["subsyndromal", "mild", "moderate", "severe-without-psychosis", "severe-with-psychosis"]

@@ -348,8 +348,8 @@ def options(result: OptionsResult, kb: KnowledgeBase, env: Env) -> None:
 # --------------------------------------------------------------------------- the other views
 
 
-def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
-    doc = views.show_view(opt, kb, env.program_version, env.note)
+def _document(env: Env, doc: Document) -> None:
+    """A document of sections: title, notes, sections, references, legend, footer."""
     out = Out(env)
     out.wrapped(doc.title, "bold")
     _notes(out, doc)
@@ -358,6 +358,10 @@ def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
     _legend(out, doc)
     _footer(out, doc)
     out.write()
+
+
+def show(opt: Option, kb: KnowledgeBase, env: Env) -> None:
+    _document(env, views.show_view(opt, kb, env.program_version, env.note))
 
 
 def compare(opts: list[Option], kb: KnowledgeBase, env: Env) -> None:
@@ -428,11 +432,4 @@ def search(hits: list[Hit], kb: KnowledgeBase, env: Env) -> None:
 
 
 def stage(result: Any, kb: KnowledgeBase, env: Env) -> None:
-    doc = views.stage_view(result, kb, env.program_version)
-    out = Out(env)
-    out.wrapped(doc.title, "bold")
-    _notes(out, doc)
-    _sections(out, doc)
-    _references(out, doc.references)
-    _footer(out, doc)
-    out.write()
+    _document(env, views.stage_view(result, kb, env.program_version))
