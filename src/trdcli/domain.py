@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from .frozen import record
+from .names import FORBIDDEN_CHARS
 from .vocab import (
     SEVERITY_ORDER,
     CanmatLevel,
@@ -129,7 +130,7 @@ class Tagged:
 
 # No control characters (ANSI/OSC escape sequences start with one), no bidirectional or invisible
 # format characters (they reorder or hide text on screen). Newlines and tabs in long text only.
-_FORBIDDEN = "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+_FORBIDDEN = FORBIDDEN_CHARS
 _TEXT_RE = f"^[^{_FORBIDDEN}]*$"
 _LINE_RE = f"^[^\\x09\\x0a{_FORBIDDEN}]*$"
 

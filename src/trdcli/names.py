@@ -12,6 +12,11 @@ import re
 import unicodedata
 
 _PUNCT_RE = re.compile(r"[\s_\-/().,'’]+")
+# The one list of characters that are never shown as knowledge-base text: controls (escape
+# sequences start with one), and bidirectional and invisible format characters (they reorder or
+# hide text on screen). As a regular-expression class body, for the schema and the writers.
+FORBIDDEN_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+# The invisible and format characters among them, removed before names are compared.
 _INVISIBLE = dict.fromkeys(
     [0x00AD, 0x061C, 0x180E, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070)]
 )

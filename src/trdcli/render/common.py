@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..names import fold
+from ..names import FORBIDDEN_CHARS, fold
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(f"[{FORBIDDEN_CHARS}]")
 
 
 def clean(text: object) -> str:
