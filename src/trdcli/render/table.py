@@ -160,17 +160,25 @@ def _short_name(opt: Option) -> str:
     return name.split(" (")[0] if " (" in name and not name.startswith("(") else name
 
 
-def options_compact(doc: Document, env: Env) -> None:
-    """One line per option under its group's heading, compact references, a one-line legend."""
+def _options_head(doc: Document, env: Env) -> Out | None:
+    """Title and notes of the options list; None (and the answer written) when nothing matched."""
     out = Out(env)
-    width = out.width
     out.wrapped(doc.title, "bold")
     _notes(out, doc)
     if doc.empty:
         out.wrapped(doc.empty)
         _footer(out, doc)
         out.write()
+        return None
+    return out
+
+
+def options_compact(doc: Document, env: Env) -> None:
+    """One line per option under its group's heading, compact references, a one-line legend."""
+    out = _options_head(doc, env)
+    if out is None:
         return
+    width = out.width
     rank_w = len(str(len(doc.rows))) + 1
     canmat_w = max(len(_canmat_short(r)) for r in doc.rows)
     fam_w = max(len(FAMILY_SHORT[r.option.family]) for r in doc.rows)
@@ -243,13 +251,8 @@ def options_compact(doc: Document, env: Env) -> None:
 
 def options_long(doc: Document, env: Env) -> None:
     """The full table (`--long`): a Rich table, or cards with a hanging indent when narrow."""
-    out = Out(env)
-    out.wrapped(doc.title, "bold")
-    _notes(out, doc)
-    if doc.empty:
-        out.wrapped(doc.empty)
-        _footer(out, doc)
-        out.write()
+    out = _options_head(doc, env)
+    if out is None:
         return
     if env.width < max(CARD_WIDTH, _table_min_width(doc)):
         for _g, title, rows in doc.groups:
