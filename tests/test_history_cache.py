@@ -77,3 +77,30 @@ def test_a_damaged_entry_is_rebuilt_not_trusted(tmp_path: Path, damage) -> None:
     entry.write_bytes(damage(entry.read_bytes()))
     assert stage(cache, hist).stdout == good
     assert "sertralinX" not in stage(cache, hist).stdout
+
+
+def test_references_cited_only_by_the_drug_vocabulary_say_so(tmp_path: Path) -> None:
+    import json
+
+    env = {k: v for k, v in os.environ.items() if k != "TRD_NO_CACHE"}
+    env["TRD_CACHE_DIR"] = str(tmp_path / "cache")
+    for _ in range(2):  # cold, then from the cache
+        out = subprocess.run([sys.executable, "-m", "trdcli", "refs", "--format", "json"], capture_output=True, text=True, env=env)
+        cited = {r["id"]: r["cited_by"] for r in json.loads(out.stdout)["references"]}
+        assert cited["kroenke2001phq9"] == ["scales.yaml"]
+        assert not [rid for rid, by in cited.items() if not by]
+
+
+def test_an_edited_vocabulary_is_a_new_cache_key(tmp_path: Path) -> None:
+    import shutil
+
+    from trdcli import cache, kbfiles, load
+
+    root = tmp_path / "kb"
+    shutil.copytree(kbfiles.bundled_path(), root)
+    listing = kbfiles.files(root)
+    contents, _ = load._read_all(root, listing)
+    before = cache.key(load._cache_parts(root, listing, contents))
+    drugs = root / "drugs.yaml"
+    drugs.write_text(drugs.read_text() + "\n# edited\n")
+    assert cache.key(load._cache_parts(root, listing, contents)) != before

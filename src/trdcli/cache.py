@@ -30,7 +30,7 @@ from typing import Any, overload
 from . import __version__
 from .domain import SCHEMA_VERSION, DrugClass, EvidenceScheme, KnowledgeBase, Meta, Option, Reference, from_plain, to_plain
 
-FORMAT = "trd-kb-cache/5"  # bump when the layout of the classes or of the file changes
+FORMAT = "trd-kb-cache/6"  # bump when the layout of the classes or of the file changes
 MAX_FILES = 16  # cached knowledge bases kept; older ones are removed
 STALE_TMP_SECONDS = 60
 
@@ -200,6 +200,7 @@ def read(k: str) -> KnowledgeBase | None:
             options=LazyOptions(lines[1 : 1 + count]),
             names=tuple(tuple(n) for n in header["index"]),
             cites=tuple(tuple(c) for c in header["cites"]),
+            vocabulary_cites=tuple((str(a), str(b)) for a, b in base["vocabulary_cites"]),
         )
     except Exception:  # noqa: BLE001 - a broken cache is a miss, never an error
         return None
@@ -215,6 +216,7 @@ def write(k: str, kb: KnowledgeBase) -> None:
         "schemes": to_plain(kb.schemes),
         "references": to_plain(kb.references),
         "classes": to_plain(kb.classes),
+        "vocabulary_cites": [list(pair) for pair in kb.vocabulary_cites],
     }
     parts = [json.dumps(base, ensure_ascii=False)]
     parts += [json.dumps(to_plain(o), ensure_ascii=False) for o in kb.options]

@@ -599,6 +599,7 @@ class KnowledgeBase:
     classes: tuple[DrugClass, ...] = ()
     names: tuple[tuple[str, ...], ...] | None = None  # per option [id, name, *aliases]; derived if absent
     cites: tuple[tuple[str, ...], ...] | None = None  # per option its cited reference ids; derived if absent
+    vocabulary_cites: tuple[tuple[str, str], ...] = ()  # (reference id, file) cited by drugs.yaml or scales.yaml
     _refs: dict[str, Reference] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -645,6 +646,9 @@ class KnowledgeBase:
             for rid in cited:
                 out.setdefault(rid, []).append(oid)
         for _path, _what, role, rid in self.other_citations():
+            if role not in out.setdefault(rid, []):
+                out[rid].append(role)
+        for rid, role in self.vocabulary_cites:
             if role not in out.setdefault(rid, []):
                 out[rid].append(role)
         return out

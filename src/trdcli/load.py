@@ -50,7 +50,29 @@ def _read_all(root: Path, listing: list[kbfiles.KbFile]) -> tuple[dict[str, byte
 
 
 def _cache_parts(root: Path, listing: list[kbfiles.KbFile], contents: dict[str, bytes]) -> list[tuple[str, bytes]]:
-    return [(f"{f.kind}:{os.path.relpath(f.path, root)}", contents[f.key]) for f in listing]
+    parts = [(f"{f.kind}:{os.path.relpath(f.path, root)}", contents[f.key]) for f in listing]
+    # The drug vocabulary's citations are kept with the knowledge base (`trd refs` shows them).
+    from .patient import DRUGS_FILE, SCALES_FILE, vocabulary_root
+
+    vocab = vocabulary_root(root)
+    for name in (DRUGS_FILE, SCALES_FILE):
+        try:
+            parts.append((f"vocabulary:{vocab / name}", read_bytes(vocab / name)))
+        except KnowledgeBaseError:
+            parts.append((f"vocabulary:{vocab / name}", b""))
+    return parts
+
+
+def _vocabulary_cites(root: Path) -> tuple[tuple[str, str], ...]:
+    """(reference id, file) for every citation in the drug vocabulary and scales (empty if they are broken:
+    `trd validate`'s vocabulary check reports that)."""
+    try:
+        from .history import vocabulary_citations
+
+        found = vocabulary_citations(root)
+    except Exception:  # noqa: BLE001 - the citations only add to `trd refs`'s cited-by column
+        return ()
+    return tuple(sorted({(rid, where.split(":", 1)[0]) for rid, places in found.items() for where in places}))
 
 
 def load(path: str | os.PathLike[str] | None = None, origin: str | None = None) -> Loaded:
@@ -165,6 +187,7 @@ def _build(
         references=parsed["references"].references,
         classes=parsed["classes"].classes if "classes" in parsed else (),
         options=tuple(options),
+        vocabulary_cites=_vocabulary_cites(root),
     )
     loaded = Loaded(root, kb, documents, origin, listing)
     for found in kb.check():
