@@ -31,11 +31,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .errors import HistoryError, Issue, KnowledgeBaseError, Location
+from .kbfiles import DRUGS_FILE, SCALES_FILE, vocabulary_root
 from .patient import (
-    DRUGS_FILE,
     HISTORY_LIMIT,
     MIN_WEEKS,
-    SCALES_FILE,
     Kind,
     Outcome,
     Patient,
@@ -43,7 +42,6 @@ from .patient import (
     PatientTrial,
     Tried,
     tried_options,
-    vocabulary_root,
 )
 
 __all__ = ["MIN_WEEKS", "Kind", "Outcome", "Patient", "PatientEct", "PatientTrial", "Tried", "tried_options", "vocabulary_root"]

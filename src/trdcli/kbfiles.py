@@ -22,6 +22,10 @@ from .errors import KnowledgeBaseError
 ENV_VAR = "TRD_KB"
 STRATEGIES_DIR = "strategies"
 YAML_SUFFIXES = (".yaml", ".yml")
+# The drug vocabulary and rating scales of treatment histories: in a knowledge base that has its
+# own, else the bundled ones.
+DRUGS_FILE = "drugs.yaml"
+SCALES_FILE = "scales.yaml"
 
 
 @record(frozen=True, eq=False, repr=False)
@@ -145,3 +149,10 @@ def quick_meta(root: Path | None = None) -> dict[str, str]:
             if line.startswith(key + ":"):
                 out.setdefault(key, line.split(":", 1)[1].split("#", 1)[0].strip().strip("'\""))
     return out
+
+
+def vocabulary_root(kb_root: Path | None) -> Path:
+    """The knowledge base's folder if it holds a drug vocabulary, else the bundled one."""
+    if kb_root is not None and (kb_root / DRUGS_FILE).is_file():
+        return kb_root
+    return bundled_path()

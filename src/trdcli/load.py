@@ -52,10 +52,8 @@ def _read_all(root: Path, listing: list[kbfiles.KbFile]) -> tuple[dict[str, byte
 def _cache_parts(root: Path, listing: list[kbfiles.KbFile], contents: dict[str, bytes]) -> list[tuple[str, bytes]]:
     parts = [(f"{f.kind}:{os.path.relpath(f.path, root)}", contents[f.key]) for f in listing]
     # The drug vocabulary's citations are kept with the knowledge base (`trd refs` shows them).
-    from .patient import DRUGS_FILE, SCALES_FILE, vocabulary_root
-
-    vocab = vocabulary_root(root)
-    for name in (DRUGS_FILE, SCALES_FILE):
+    vocab = kbfiles.vocabulary_root(root)
+    for name in (kbfiles.DRUGS_FILE, kbfiles.SCALES_FILE):
         try:
             parts.append((f"vocabulary:{vocab / name}", read_bytes(vocab / name)))
         except KnowledgeBaseError:

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import Issue
+from .kbfiles import DRUGS_FILE, SCALES_FILE, vocabulary_root
 
 MIN_WEEKS = 4  # Rybak 2021: "The minimal length of antidepressants trial should be defined as 4-6 weeks"
-DRUGS_FILE = "drugs.yaml"
-SCALES_FILE = "scales.yaml"
 HISTORY_LIMIT = 1024 * 1024  # a history file is small; anything larger is the wrong file
 
 
@@ -181,15 +180,6 @@ def store(key: str, patient: Patient) -> None:
 
     if not patient.warnings:
         cache.write_json("history", key, {k: v for k, v in to_plain(patient).items() if k != "warnings"})
-
-
-def vocabulary_root(kb_root: Path | None) -> Path:
-    """The knowledge base's folder if it holds a drug vocabulary, else the bundled one."""
-    from .kbfiles import bundled_path
-
-    if kb_root is not None and (kb_root / DRUGS_FILE).is_file():
-        return kb_root
-    return bundled_path()
 
 
 def load_patient(path: str | os.PathLike[str], kb_root: Path | None) -> Patient:
