@@ -19,7 +19,7 @@ import types
 import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from .frozen import record
 from .names import FORBIDDEN_CHARS
@@ -607,9 +607,6 @@ class KnowledgeBase:
 
     def reference(self, rid: str) -> Reference:
         return self._refs[rid]
-
-    def has_reference(self, rid: str) -> bool:
-        return rid in self._refs
 
     def scheme(self, sid: str) -> EvidenceScheme | None:
         return next((s for s in self.schemes if s.id == sid), None)

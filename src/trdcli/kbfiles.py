@@ -13,7 +13,6 @@ Nothing here parses YAML: `files()` lists the files once per run, and everything
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from .frozen import record

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .domain import KnowledgeBase, Option, Rating, severity_rank
+from .domain import KnowledgeBase, Option, severity_rank
 from .frozen import record
 from .errors import UsageError
 from .names import fold, fold_name
@@ -370,7 +370,3 @@ def near_terms(kb: KnowledgeBase, text: str, n: int = 3) -> list[str]:
         for _path, value in strings_of(opt):
             words.update(w for w in re.findall(r"[^\W\d_]{4,}", fold(value)))
     return difflib.get_close_matches(fold(text.strip()), sorted(words), n=n, cutoff=0.75)
-
-
-def rating_stances(opt: Option) -> list[tuple[Rating, str]]:
-    return [(r, r.derived_stance()) for r in opt.primary_ratings()]

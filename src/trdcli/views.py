@@ -18,7 +18,7 @@ from typing import Any
 
 from . import domain
 from .domain import KnowledgeBase, Option, Rating, Reference
-from .query import GROUPS, Flag, Hit, OptionsResult, group_of
+from .query import GROUPS, Hit, OptionsResult, group_of
 from .vocab import SCHEME_KIND
 
 # --------------------------------------------------------------------------- words and glyphs
@@ -165,6 +165,7 @@ class Document:
     footer: str = ""
     disclaimer: str = ""
     empty: str = ""  # what to say when there is nothing to show
+    cited_by: dict[str, list[str]] = field(default_factory=dict)  # refs: reference id -> what cites it
 
 
 class Citations:
@@ -450,7 +451,6 @@ def options_notes(result: OptionsResult, cites: Citations) -> list[Item]:
 
 
 def options_view(result: OptionsResult, kb: KnowledgeBase, program_version: str) -> Document:
-    q = result.query
     cites = Citations(kb)
     n = len(result.options)
     doc = Document(title=f"{n} option{'s' if n != 1 else ''} for treatment-resistant depression: " + describe(result))
@@ -589,7 +589,7 @@ def compare_view(opts: Sequence[Option], kb: KnowledgeBase, program_version: str
 
 def refs_view(references: Sequence[Reference], kb: KnowledgeBase, program_version: str) -> Document:
     cited_by = kb.cited_by()
-    doc = Document(title=f"{len(references)} references")
+    doc = Document(title=f"{len(references)} references", cited_by=cited_by)
     section = Section("references", "References")
     for ref in references:
         section.items.append(Item(citation_text(ref), ref_ids=[ref.id], details=[f"{ref.id} · {ref.type}", ", ".join(cited_by.get(ref.id, [])) or "-"]))
@@ -696,7 +696,3 @@ def stage_details(model_id: str, result: dict[str, Any]) -> list[str]:
         lines += _reading_lines(result.get("readings", []))
     lines += [f"note: {n}" for n in result.get("notes", [])]
     return lines
-
-
-def flag_item(f: Flag) -> str:
-    return f"{FLAG_SYMBOLS[f.kind]} {f.about}"

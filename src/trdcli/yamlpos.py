@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .errors import Issue, KnowledgeBaseError, Location
+from .errors import KnowledgeBaseError, Location
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 100

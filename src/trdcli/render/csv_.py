@@ -91,7 +91,7 @@ def search(hits: list[Hit], kb: KnowledgeBase, env: Env) -> None:
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     doc = views.refs_view(references, kb, env.program_version)
-    cited_by = kb.cited_by()
+    cited_by = doc.cited_by
     header = ["id", "type", "authors", "title", "journal", "year", "volume", "issue", "pages", "doi", "pmid", "url", "cited_by"]
     rows = [
         [r.id, r.type, "; ".join(r.authors), r.title, r.journal or r.publisher, r.year, r.volume, r.issue, r.pages,

@@ -12,7 +12,7 @@ from typing import Any
 from .. import views
 from ..domain import SCHEMA_VERSION, KnowledgeBase, Option, Reference, to_plain
 from ..env import Env
-from ..query import Hit, OptionsResult, group_of
+from ..query import OptionsResult, group_of
 
 
 def reference_dict(ref: Reference, cited_by: list[str] | None = None) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def _bullets(cell: str) -> str:
 
 def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     doc = views.refs_view(references, kb, env.program_version)
-    cited_by = kb.cited_by()
+    cited_by = doc.cited_by
     out = ["# References", ""]
     for n, ref in doc.references:
         users = cited_by.get(ref.id, [])

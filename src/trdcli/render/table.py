@@ -406,7 +406,7 @@ def refs(references: list[Reference], kb: KnowledgeBase, env: Env) -> None:
     doc = views.refs_view(references, kb, env.program_version)
     out = Out(env)
     out.wrapped(doc.title, "bold")
-    cited_by = kb.cited_by()
+    cited_by = doc.cited_by
     for n, ref in doc.references:
         _reference(out, n, ref)
         if not _identifiers(ref):
